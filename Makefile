@@ -1,0 +1,59 @@
+# The two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: CJK fonts and a Kai face for the PDF, HarfBuzz subsetting (fast CJK PDFs),
+# chromium for browser tests, redis for the shared cache, wrk for load, poppler for PDF checks.
+DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 chromium redis-server wrk poppler-utils
+
+.PHONY: setup system-packages venv migrate run test bench serve clean
+
+setup: system-packages venv migrate
+
+system-packages:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "正在安装系统软件包:$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "缺少系统软件包，请执行: sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+$(VENV)/.requirements-stamp: requirements.txt | $(VENV)/bin/python
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.requirements-stamp
+
+migrate: venv
+	$(PY) manage.py migrate --noinput -v 0
+
+run: setup
+	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	@for script in bench/*.py; do echo "== $$script =="; $(PY) $$script || exit 1; done
+	@if [ -x bench/load.sh ]; then echo "== bench/load.sh =="; bash bench/load.sh; fi
+
+serve: setup
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(PY) manage.py collectstatic --noinput -v 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(VENV)/bin/gunicorn -c portal/gunicorn.conf.py portal.wsgi
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3*

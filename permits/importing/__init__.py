@@ -1,0 +1,1 @@
+"""Spreadsheet import machinery shared by every catalogue (permits, intermediaries, powers)."""

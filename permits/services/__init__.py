@@ -1,0 +1,1 @@
+"""Writes. Views, admin actions, importers and commands all call these."""

@@ -1,0 +1,132 @@
+"""The edition lifecycle shared by every catalogue: submit, send back, publish, copy."""
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from permits.models import (
+    DelegatedPower, EditionStatus, HandlingItem, Material, PermitItem, SubItem,
+)
+
+
+def _set_status(edition, status, **fields):
+    edition.status = status
+    for name, value in fields.items():
+        setattr(edition, name, value)
+    edition._transition = True
+    try:
+        edition.save()
+    finally:
+        edition._transition = False
+
+
+@transaction.atomic
+def edition_submit(edition, *, user=None):
+    """An editor hands a draft to review."""
+    if edition.status != EditionStatus.DRAFT:
+        raise ValidationError(f"《{edition}》不是草稿，不能提交审核。")
+    _set_status(edition, EditionStatus.SUBMITTED, submitted_by=user, review_comment="")
+    return edition
+
+
+@transaction.atomic
+def edition_send_back(edition, *, user=None, comment=""):
+    """A reviewer returns a submitted edition to its editors with a comment."""
+    if edition.status != EditionStatus.SUBMITTED:
+        raise ValidationError(f"《{edition}》不在待审核状态，不能退回。")
+    if not comment.strip():
+        raise ValidationError("退回时请填写审核意见。")
+    _set_status(edition, EditionStatus.DRAFT, review_comment=comment.strip())
+    return edition
+
+
+@transaction.atomic
+def edition_publish(edition, *, user=None, published_on=None, require_submitted=False):
+    """Publish an edition; the previously published one of the same scope becomes archived."""
+    model = type(edition)
+    locked = model._base_manager.select_for_update().get(pk=edition.pk)
+    allowed = (EditionStatus.SUBMITTED,) if require_submitted else (EditionStatus.DRAFT, EditionStatus.SUBMITTED)
+    if locked.status not in allowed:
+        raise ValidationError(
+            f"《{edition}》当前状态为“{locked.get_status_display()}”，不能发布。"
+        )
+    scope = {model.scope_field: getattr(edition, model.scope_field)}
+    previous = model._base_manager.select_for_update().filter(
+        status=EditionStatus.PUBLISHED, **scope
+    ).exclude(pk=edition.pk)
+    for old in previous:
+        _set_status(old, EditionStatus.ARCHIVED)
+    _set_status(
+        edition, EditionStatus.PUBLISHED,
+        published_on=published_on or edition.published_on or timezone.localdate(),
+        published_by=user,
+    )
+    return edition
+
+
+@transaction.atomic
+def edition_copy(edition, *, title=None, edition_label=None, user=None):
+    """A new draft with everything below `edition` copied."""
+    model = type(edition)
+    new = model._base_manager.get(pk=edition.pk)
+    new.pk = None
+    new.id = None
+    new.status = EditionStatus.DRAFT
+    new.published_on = None
+    new.published_by = None
+    new.submitted_by = None
+    new.review_comment = ""
+    new.title = title or f"{edition.title}（修订稿）"
+    if edition_label:
+        new.edition = edition_label
+    new.copied_from = edition
+    new._state.adding = True
+    new.save()
+    edition.copy_children(new)
+    return new
+
+
+def permit_catalogue_copy_children(source, target):
+    items = list(PermitItem.objects.filter(edition=source).order_by("pk"))
+    item_map = {}
+    new_items = []
+    for item in items:
+        old_pk = item.pk
+        item.pk = None
+        item.edition = target
+        new_items.append(item)
+        item_map[old_pk] = item
+    PermitItem.objects.bulk_create(new_items, batch_size=500)
+
+    subs = list(SubItem.objects.filter(edition=source).order_by("pk"))
+    sub_map = {}
+    for sub in subs:
+        old_pk = sub.pk
+        sub.pk = None
+        sub.edition = target
+        sub.item = item_map[sub.item_id]
+        sub_map[old_pk] = sub
+    SubItem.objects.bulk_create(subs, batch_size=500)
+
+    handlings = list(HandlingItem.objects.filter(edition=source).order_by("pk"))
+    handling_map = {}
+    for handling in handlings:
+        old_pk = handling.pk
+        handling.pk = None
+        handling.edition = target
+        handling.sub_item = sub_map[handling.sub_item_id]
+        handling_map[old_pk] = handling
+    HandlingItem.objects.bulk_create(handlings, batch_size=500)
+
+    materials = list(Material.objects.filter(handling_item__edition=source).order_by("pk"))
+    for material in materials:
+        material.pk = None
+        material.handling_item = handling_map[material.handling_item_id]
+    Material.objects.bulk_create(materials, batch_size=1000)
+
+
+def power_catalogue_copy_children(source, target):
+    powers = list(DelegatedPower.objects.filter(edition=source).order_by("pk"))
+    for power in powers:
+        power.pk = None
+        power.edition = target
+    DelegatedPower.objects.bulk_create(powers, batch_size=500)
