@@ -1,15 +1,22 @@
 """Department scope of staff users."""
+from .roles import DEPARTMENT_EDITOR, user_roles
 
 
 def user_departments(user):
-    """The departments a user is limited to, or None when not limited (bureau-wide roles)."""
-    if user.is_superuser:
+    """The department ids a user is limited to, or None when not limited (bureau-wide roles).
+
+    A 部门编辑 is always limited: with no departments assigned they see nothing."""
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
         return None
-    profile = getattr(user, "staff_profile", None)
-    if profile is None:
-        return None
-    ids = list(profile.departments.values_list("pk", flat=True))
-    return ids or None
+    cached = getattr(user, "_department_scope", False)
+    if cached is not False:
+        return cached
+    ids = None
+    if DEPARTMENT_EDITOR in user_roles(user):
+        profile = getattr(user, "staff_profile", None)
+        ids = list(profile.departments.values_list("pk", flat=True)) if profile is not None else []
+    user._department_scope = ids
+    return ids
 
 
 def scope_queryset(user, queryset, department_lookup):
@@ -19,3 +26,8 @@ def scope_queryset(user, queryset, department_lookup):
     if ids is None:
         return queryset
     return queryset.filter(**{f"{department_lookup}__in": ids})
+
+
+def department_in_scope(user, department_id):
+    ids = user_departments(user)
+    return ids is None or department_id in ids
