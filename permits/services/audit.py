@@ -20,8 +20,22 @@ def client_ip(request):
         return request.META.get("REMOTE_ADDR") or None
 
 
+def current_request():
+    """The request being served, as django-simple-history's middleware keeps it (None outside one)."""
+    from simple_history.models import HistoricalRecords
+
+    return getattr(HistoricalRecords.context, "request", None)
+
+
 def audit_record(action, obj=None, user=None, detail=None, *, request=None, success=True, username=""):
-    """Record one event. `obj` may be any model instance (or None)."""
+    """Record one event. `obj` may be any model instance (or None).
+
+    Without an explicit request, the one being served (if any) supplies the address; and the
+    acting user, when none is given."""
+    if request is None:
+        request = current_request()
+        if user is None and request is not None and not username:
+            user = getattr(request, "user", None)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     return AuditEvent.objects.create(

@@ -115,7 +115,6 @@ class PasswordAgeMiddleware:
 
 def password_expired(user):
     profile = getattr(user, "staff_profile", None)
-    changed = getattr(profile, "password_changed_at", None)
-    if changed is None:
-        return True
+    # Never changed since the account was made (create_user sets no change time): count from then.
+    changed = getattr(profile, "password_changed_at", None) or user.date_joined
     return (timezone.now() - changed).days >= settings.PORTAL_PASSWORD_MAX_AGE_DAYS
