@@ -92,7 +92,8 @@ def user_has_role(user, role):
 
 def separated_role_conflict(role_names):
     """The administrator roles that may not be held together, if more than one is in `role_names`."""
-    held = [r for r in SEPARATED_ROLES if r in set(role_names)]
+    names = set(role_names)
+    held = [r for r in SEPARATED_ROLES if r in names]
     return held if len(held) > 1 else []
 
 
