@@ -41,7 +41,8 @@ migrate: venv
 run: setup
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@if [ "$${PORTAL_REQUIRE_2FA:-0}" = "0" ]; then echo "注意：本地演示已关闭管理后台的动态口令（PORTAL_REQUIRE_2FA=0）；生产设置（DJANGO_DEBUG=0）默认要求动态口令。"; fi
+	PORTAL_REQUIRE_2FA=$${PORTAL_REQUIRE_2FA:-0} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(PY) manage.py collectstatic --noinput -v 0

@@ -1,0 +1,110 @@
+"""A real server process keeps answering while PostgreSQL is stopped, and recovers by itself.
+
+Runs only against PostgreSQL, as root, where `pg_ctlcluster 15 main stop/start` works (CI does);
+it stops the machine's PostgreSQL for a few seconds, so run it alone.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.urls import Resolver404, resolve
+
+pytestmark = pytest.mark.live_postgres
+
+PUBLIC_PATHS = ["/", "/permits/", "/intermediaries/", "/powers/", "/reports/", "/admin/login/"]
+
+
+def _reason_to_skip():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://… (SQLite has no server to stop)"
+    if os.geteuid() != 0 or not shutil.which("pg_ctlcluster"):
+        return "needs root and pg_ctlcluster to stop and start PostgreSQL"
+    return None
+
+
+def get(url, timeout=10):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def wait_for(url, status, seconds):
+    deadline = time.monotonic() + seconds
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = get(url, timeout=5)
+            if last[0] == status:
+                return last
+        except OSError as error:
+            last = error
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer {status} within {seconds}s (last: {last})")
+
+
+def cluster(action):
+    subprocess.run(["pg_ctlcluster", "15", "main", action], check=True, timeout=60)
+
+
+def routed(path):
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def test_public_pages_answer_503_while_the_database_is_down(django_db_setup, django_db_blocker):
+    reason = _reason_to_skip()
+    if reason:
+        pytest.skip(reason)
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "DJANGO_CONN_MAX_AGE": "60",
+           "PORTAL_REQUIRE_2FA": "0", "DATABASE_CONNECT_TIMEOUT": "2"}
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    paths = [p for p in PUBLIC_PATHS if routed(p)]
+    stopped = False
+    try:
+        wait_for(f"{base}/healthz", 200, 60)
+        for path in paths:
+            get(base + path)  # warm: persistent connections are open when the database goes away
+        with django_db_blocker.unblock():
+            connections.close_all()
+        cluster("stop")
+        stopped = True
+        status, headers, body = get(f"{base}/healthz")
+        assert status == 503 and b'"unavailable"' in body
+        for path in paths:
+            status, headers, body = get(base + path)
+            assert status == 503, (path, status)
+            assert headers.get("Retry-After"), path
+            assert "服务暂时不可用" in body.decode("utf-8"), path
+        cluster("start")
+        stopped = False
+        wait_for(f"{base}/healthz", 200, 60)
+        for path in paths:
+            status, _, _ = get(base + path)
+            assert status in (200, 302), (path, status)
+    finally:
+        if stopped:
+            cluster("start")
+        server.terminate()
+        server.wait(20)
