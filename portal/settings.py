@@ -68,11 +68,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Database down: a static 503 with Retry-After instead of a 500 (touches no database).
-    "portal.security.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     # Must come after CSPMiddleware: it relaxes the policy of /admin/ responses only.
     "portal.security.middleware.AdminCSPMiddleware",
+    # Database down: a static 503 with Retry-After instead of a 500 (touches no database).
+    "portal.security.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -64,11 +64,13 @@ class FaultMiddlewareTests(TestCase):
                 self.assertEqual(response.status_code, 503)
                 self.assertEqual(response["Retry-After"], str(errors.RETRY_AFTER_SECONDS))
                 self.assertContains(response, "服务暂时不可用", status_code=503)
+                self.assertIn("default-src 'self'", response["Content-Security-Policy"])
 
 
 class HealthTests(TestCase):
     def test_ok(self):
-        response = self.client.get("/healthz")
+        with self.assertNumQueries(1):
+            response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), {"status": "ok", "database": "ok"})
 
