@@ -30,11 +30,16 @@ def _status_field(model):
 
 
 def default_status_lookup(model):
+    """"status" on an edition or report; "<edition_lookup>__status" on a catalogue row; else the status
+    of the first parent with one (e.g. a report section's report)."""
     if _status_field(model):
         return "status"
     edition_lookup = getattr(model, "edition_lookup", None)
     if edition_lookup:
         return f"{edition_lookup}__status"
+    for field in model._meta.concrete_fields:
+        if field.many_to_one and field.related_model is not model and _status_field(field.related_model):
+            return f"{field.name}__status"
     return None
 
 
