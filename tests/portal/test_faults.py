@@ -80,3 +80,20 @@ class HealthTests(TestCase):
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json()["database"], "unavailable")
         self.assertIn("Retry-After", response)
+
+
+class DatabaseSettingsTests(TestCase):
+    def test_connections_are_checked_and_bounded(self):
+        from django.conf import settings
+        from django.db import connection
+
+        db = settings.DATABASES["default"]
+        self.assertTrue(db["CONN_HEALTH_CHECKS"])
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                self.assertLessEqual(int(db["OPTIONS"]["connect_timeout"]), 5)
+                cursor.execute("SHOW statement_timeout")
+                self.assertEqual(cursor.fetchone()[0], "15s")
+            else:
+                cursor.execute("PRAGMA busy_timeout")
+                self.assertEqual(cursor.fetchone()[0], 20000)
