@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -75,9 +76,10 @@ def test_public_pages_answer_503_while_the_database_is_down(django_db_setup, dja
         port = sock.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", "DJANGO_CONN_MAX_AGE": "60",
            "PORTAL_REQUIRE_2FA": "0", "DATABASE_CONNECT_TIMEOUT": "2"}
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     paths = [p for p in PUBLIC_PATHS if routed(p)]
@@ -103,8 +105,13 @@ def test_public_pages_answer_503_while_the_database_is_down(django_db_setup, dja
         for path in paths:
             status, _, _ = get(base + path)
             assert status in (200, 302), (path, status)
+    except AssertionError:
+        log.seek(0)
+        print(log.read().decode("utf-8", "replace")[-3000:])  # the server's own account, for the failure report
+        raise
     finally:
         if stopped:
             cluster("start")
         server.terminate()
         server.wait(20)
+        log.close()
