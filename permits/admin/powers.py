@@ -24,6 +24,7 @@ from permits.models import (
     PowerCatalogue, Region,
 )
 from permits.selectors.powers import POWER_HEADERS, power_catalogue_diff, power_export_rows, powers_of
+from permits.selectors.roles import REVIEWER, user_has_role
 from permits.selectors.scope import user_departments
 from permits.services.editions import edition_publish, edition_submit
 from permits.services.powers import power_catalogue_copy, power_catalogue_import
@@ -134,6 +135,9 @@ class PowerCatalogueAdmin(ScopedAdmin):
 
     @admin.action(description=_("发布"))
     def publish_action(self, request, queryset):
+        if not user_has_role(request.user, REVIEWER):
+            self.message_user(request, _("只有“%(role)s”角色可以发布目录。") % {"role": REVIEWER}, messages.ERROR)
+            return
         self._each(request, queryset, lambda c: edition_publish(c, user=request.user), _("《%(title)s》已发布。"))
 
     @admin.action(description=_("复制为新草稿"))

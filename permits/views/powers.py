@@ -1,11 +1,13 @@
 """Public views: delegated-power catalogues, observation points and demonstration sites."""
 import datetime
+import hashlib
 import json
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -24,10 +26,12 @@ EXPORT_TYPES = {
 
 
 def _conditional(request, response):
-    """ETag from the body; a matching If-None-Match gets 304 without the body."""
+    """ETag from the body and the script; a matching If-None-Match gets 304 without the body."""
     if response.status_code != 200:
         return response
-    set_response_etag(response)
+    # The Traditional rendering is made from this body later, by middleware: the tag must differ.
+    script = getattr(request, "zh_script", "hans")
+    response["ETag"] = quote_etag(hashlib.md5(response.content + script.encode(), usedforsecurity=False).hexdigest())
     # Revalidate every time: the body depends on the script cookie (简/繁) as well as the data.
     patch_cache_control(response, no_cache=True)
     return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -187,6 +187,14 @@ class DepartmentScopeTests(TestCase):
         response = self.client.get(reverse("admin:permits_delegatedpower_change", args=[other.pk]))
         self.assertEqual(response.status_code, 302)  # admin redirects a missing object to the index
 
+    def test_editor_may_not_publish(self):
+        self.client.force_login(self.editor)
+        response = self.client.post(reverse("admin:permits_powercatalogue_changelist"), {
+            "action": "publish_action", "_selected_action": [self.draft.pk]}, follow=True)
+        self.assertContains(response, "只有“审核发布”角色可以发布目录")
+        self.draft.refresh_from_db()
+        self.assertEqual(self.draft.status, EditionStatus.DRAFT)
+
     def test_editor_may_not_import_a_whole_catalogue(self):
         self.client.force_login(self.editor)
         response = self.client.get(reverse("admin:permits_powercatalogue_import", args=[self.draft.pk]))

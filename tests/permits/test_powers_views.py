@@ -71,7 +71,7 @@ class PowerPagesTests(TestCase):
             self.assertIn(f"{dept.name} {n} 项", page)
         self.assertIn(f"新增 {fx.added} 调出 {fx.removed} 保留 {fx.kept}", page)
         self.assertRegex(page, rf"新增 {fx.added} 序号.*新增权限0")
-        self.assertRegex(page, rf"调出 {fx.removed} 序号.*调出权限0")
+        self.assertRegex(page, rf"调出 {fx.removed} 原序号.*调出权限0")
         self.assertIn("原名称：原权限0（旧称）", page)
         self.assertContains(response, reverse("powers:catalogue.detail", args=[fx.old.pk]))
 
@@ -184,3 +184,22 @@ class ConstantQueriesTests(TestCase):
                 list(public_power_catalogues())
                 observation_point_groups()
                 list(demonstration_sites())
+
+
+class ScriptETagTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.fx = ZoneFixture(kept_by_code=1, kept_by_name=0, added=1, removed=1, departments=1,
+                             points={(Region.Kind.COUNTY, "渝水区"): 1})
+
+    def test_etag_differs_by_script(self):
+        from django.test import RequestFactory
+
+        from permits.views.powers import catalogue_detail
+
+        request = RequestFactory().get("/")
+        hans = catalogue_detail(request, self.fx.new.pk)["ETag"]
+        request = RequestFactory().get("/")
+        request.zh_script = "hant"
+        hant = catalogue_detail(request, self.fx.new.pk)["ETag"]
+        self.assertNotEqual(hans, hant)
