@@ -50,6 +50,22 @@ class PowerImportForm(forms.Form):
     file = forms.FileField(label=_("表格文件"), help_text=_("xlsx 或 CSV，列为：序号、实施部门、事项名称、事项编码、事项类型、赋权方式、备注。"))
 
 
+class PowerCatalogueForm(forms.ModelForm):
+    class Meta:
+        model = PowerCatalogue
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        replaces, recipient = data.get("replaces"), data.get("recipient")
+        if replaces is not None:
+            if self.instance.pk and replaces.pk == self.instance.pk:
+                self.add_error("replaces", _("目录不能替代它自己。"))
+            elif recipient is not None and replaces.recipient_id != recipient.pk:
+                self.add_error("replaces", _("替代的目录应属于同一承接地区（%(region)s）。") % {"region": recipient})
+        return data
+
+
 def _upload_key(request, catalogue, token):
     return f"powers-import:{request.user.pk}:{catalogue.pk}:{token}"
 
@@ -62,6 +78,7 @@ class PowerCatalogueAdmin(ScopedAdmin):
     search_fields = ("title", "basis", "basis_number")
     actions = ("submit_action", "publish_action", "copy_action", "export_xlsx_action", "export_csv_action")
     change_form_template = "admin/permits/powercatalogue/change_form.html"
+    form = PowerCatalogueForm
     fields = (
         "title", "edition", "recipient", "basis", "basis_number", "effective_on", "replaces",
         "status", "published_on", "review_comment", "diff_summary", "power_links",
@@ -110,6 +127,8 @@ class PowerCatalogueAdmin(ScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "recipient":
             kwargs["queryset"] = Region.objects.exclude(kind=Region.Kind.CITY)
+        elif db_field.name == "replaces":
+            kwargs["queryset"] = PowerCatalogue.objects.select_related("recipient")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -1,5 +1,4 @@
 """Reads for delegated powers, including the figures the annual report needs."""
-import datetime
 from itertools import groupby
 
 from django.db.models import Count, Q
@@ -102,7 +101,7 @@ def public_power_catalogues():
             power_count=Count("powers", distinct=True),
             department_count=Count("powers__department", distinct=True),
         )
-        .order_by("recipient__kind", "recipient__order", "recipient_id", "-effective_on", "-pk")
+        .order_by("recipient__order", "recipient_id", "-effective_on", "-pk")
     )
 
 

@@ -10,7 +10,7 @@ from permits.importing.formats import read_rows, write_csv
 from permits.models import DelegatedPower, EditionStatus, PowerCatalogue, Region, StaffProfile
 from permits.selectors.powers import POWER_HEADERS
 
-from .factories_powers import DelegatedPowerFactory, PowerCatalogueFactory, ZoneFixture
+from .factories_powers import DelegatedPowerFactory, PowerCatalogueFactory, ZoneFactory, ZoneFixture
 
 
 class PowerAdminTests(TestCase):
@@ -52,6 +52,21 @@ class PowerAdminTests(TestCase):
         self.assertContains(response, 'name="title"')
         self.assertContains(response, reverse("admin:permits_powercatalogue_import", args=[self.draft.pk]))
         self.assertContains(response, "未设置替代的目录")
+
+    def test_replaces_must_be_another_catalogue_of_the_same_region(self):
+        url = reverse("admin:permits_powercatalogue_change", args=[self.draft.pk])
+        form = {"title": "草稿目录", "edition": "2025年版", "recipient": self.fx.zone.pk, "basis": "", "basis_number": "",
+                "effective_on": "", "replaces": self.draft.pk}
+        response = self.client.post(url, form)
+        self.assertContains(response, "目录不能替代它自己")
+        other_zone = ZoneFactory(name="仙女湖区", parent=self.fx.city)
+        foreign = PowerCatalogueFactory(recipient=other_zone)
+        response = self.client.post(url, {**form, "replaces": foreign.pk})
+        self.assertContains(response, "替代的目录应属于同一承接地区")
+        response = self.client.post(url, {**form, "replaces": self.fx.new.pk})
+        self.assertEqual(response.status_code, 302)
+        self.draft.refresh_from_db()
+        self.assertEqual(self.draft.replaces, self.fx.new)
 
     def action(self, name, *pks):
         return self.client.post(self.changelist(), {"action": name, "_selected_action": list(pks)}, follow=True)
