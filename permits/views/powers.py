@@ -25,15 +25,18 @@ EXPORT_TYPES = {
 }
 
 
-def _conditional(request, response):
-    """ETag from the body and the script; a matching If-None-Match gets 304 without the body."""
+def _conditional(request, response, *, page=True):
+    """ETag from the body (and, for pages, the script); a matching If-None-Match gets 304."""
     if response.status_code != 200:
         return response
-    # The Traditional rendering is made from this body later, by middleware: the tag must differ.
-    script = getattr(request, "zh_script", "hans")
+    # Pages are turned into Traditional characters later, by middleware: their tag must differ.
+    script = getattr(request, "zh_script", "hans") if page else "data"
     response["ETag"] = quote_etag(hashlib.md5(response.content + script.encode(), usedforsecurity=False).hexdigest())
-    # Revalidate every time: the body depends on the script cookie (简/繁) as well as the data.
-    patch_cache_control(response, no_cache=True)
+    if page:
+        # Revalidate every time: the page depends on the script cookie (简/繁) as well as the data.
+        patch_cache_control(response, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=300)
     return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
@@ -90,7 +93,9 @@ def catalogue_export(request, pk, fmt):
     else:
         body = json.dumps({
             "catalogue": {
-                "id": catalogue.pk, "title": catalogue.title, "recipient": catalogue.recipient.name,
+                "id": catalogue.pk, "title": catalogue.title, "edition": catalogue.edition,
+                "recipient": catalogue.recipient.name,
+                "published_on": catalogue.published_on.isoformat() if catalogue.published_on else None,
                 "basis": catalogue.basis, "basis_number": catalogue.basis_number,
                 "effective_on": catalogue.effective_on.isoformat() if catalogue.effective_on else None,
                 "replaces": catalogue.replaces_id,
@@ -102,7 +107,8 @@ def catalogue_export(request, pk, fmt):
     response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
     stamp = (catalogue.effective_on or catalogue.published_on or datetime.date.today()).isoformat()
     ascii_name = f"powers-{catalogue.pk}-{stamp}.{fmt}"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(f'{catalogue.title}.{fmt}')}"
-    )
-    return _conditional(request, response)
+    if fmt != "json":  # JSON opens in the browser, as the other open-data lists do
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(f'{catalogue.title}.{fmt}')}"
+        )
+    return _conditional(request, response, page=False)
