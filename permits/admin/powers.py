@@ -27,7 +27,7 @@ from permits.selectors.powers import POWER_HEADERS, power_catalogue_diff, power_
 from permits.selectors.roles import REVIEWER, user_has_role
 from permits.selectors.scope import user_departments
 from permits.services.editions import edition_publish, edition_submit
-from permits.services.powers import power_catalogue_copy, power_catalogue_import
+from permits.services.powers import power_catalogue_copy, power_catalogue_import, power_import_description
 
 from .base import ScopedAdmin
 
@@ -241,7 +241,8 @@ class PowerCatalogueAdmin(ScopedAdmin):
                 else:
                     token = secrets.token_urlsafe(24)
                     cache.set(_upload_key(request, catalogue, token), (upload.name, data), UPLOAD_TIMEOUT)
-                    context.update(summary=summary, token=token, file_name=upload.name)
+                    context.update(summary=summary, description=power_import_description(summary), token=token,
+                                   file_name=upload.name)
         return TemplateResponse(request, "admin/permits/powercatalogue/import.html", context)
 
     def _import_confirm(self, request, catalogue, change_url, context):
@@ -258,7 +259,7 @@ class PowerCatalogueAdmin(ScopedAdmin):
             return TemplateResponse(request, "admin/permits/powercatalogue/import.html", context)
         finally:
             cache.delete(key)
-        self.message_user(request, _("导入完成：%(summary)s") % {"summary": summary.describe()}, messages.SUCCESS)
+        self.message_user(request, _("导入完成：%(summary)s") % {"summary": power_import_description(summary)}, messages.SUCCESS)
         return HttpResponseRedirect(change_url)
 
 

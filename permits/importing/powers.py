@@ -44,9 +44,10 @@ class PowerImporter(SpreadsheetImporter):
         diff = catalogue_diff(existing, rows, compare=DIFF_COMPARE)
         updates = []
         for old, new, *_ in diff.kept + diff.changed:
-            for name in FIELDS:
-                setattr(old, name, new[name])
-            updates.append(old)
+            if any(getattr(old, name) != new[name] for name in FIELDS):
+                for name in FIELDS:
+                    setattr(old, name, new[name])
+                updates.append(old)
         creates = [DelegatedPower(edition=target, **{k: row[k] for k in FIELDS}) for row in diff.added]
         removed_ids = [p.pk for p in diff.removed]
         added = {id(r) for r in diff.added}
@@ -69,8 +70,7 @@ class PowerImporter(SpreadsheetImporter):
         summary.add("赋权事项", len(creates))
         if updates:
             summary.add("赋权事项", len(updates), updated=True)
-        if removed_ids:
-            summary.add("删除赋权事项", len(removed_ids))
+        summary.deleted = len(removed_ids)
 
     def validate(self, records):
         types = list(PowerType.values)

@@ -6,8 +6,15 @@ from permits.services.editions import edition_copy
 
 
 def power_catalogue_import(data, filename, *, catalogue, dry_run=False, user=None):
-    """Import a spreadsheet into a draft catalogue (atomic); raises ImportFailed with every problem."""
+    """Import a spreadsheet into a draft catalogue (atomic); raises ImportFailed with every problem.
+    The summary also lists the powers the file no longer holds (`removed`, `deleted`)."""
     return PowerImporter().run(data, filename, catalogue, dry_run=dry_run, user=user)
+
+
+def power_import_description(summary):
+    text = summary.describe()
+    deleted = getattr(summary, "deleted", 0)
+    return f"{text}，删除赋权事项 {deleted} 个" if deleted else text
 
 
 @transaction.atomic

@@ -113,6 +113,7 @@ class PowerAdminTests(TestCase):
         self.assertContains(response, "预览（尚未写入）")
         self.assertContains(response, "新增的事项")
         self.assertContains(response, "确认导入")
+        self.assertContains(response, "共 2 行，新增赋权事项 1 个，更新赋权事项 1 个")
         self.assertNotContains(response, "目录.csv\"")  # no link back to the upload
         token = response.context["token"]
         self.assertEqual(list(self.draft.powers.values_list("code", flat=True)), ["D1"])

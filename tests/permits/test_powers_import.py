@@ -7,7 +7,7 @@ from permits.importing.formats import read_rows, write_csv, write_xlsx
 from permits.models import DelegatedPower, EditionStatus, ImportLog, PowerMode, PowerType
 from permits.selectors.powers import POWER_HEADERS, power_export_rows, powers_of
 from permits.services.editions import edition_publish
-from permits.services.powers import power_catalogue_import
+from permits.services.powers import power_catalogue_import, power_import_description
 from tests.factories import DepartmentFactory, PermitItemFactory
 
 from .factories_powers import DelegatedPowerFactory, PowerCatalogueFactory, ZoneFactory
@@ -75,6 +75,8 @@ class PowerImportTests(TestCase):
         rows[0][2] = "企业投资项目备案（含技改）"  # renamed, same code
         rows[1][5] = "直报"
         rows.append([3, "新余市自然资源局", "新的权限", "NR9", "其它", "直接 行使", ""])
+        rows.append([4, "新余市发展和改革委员会", "不变的权限", "FG004", "行政许可", "直接行使", ""])
+        DelegatedPowerFactory(edition=self.catalogue, seq=4, department=self.dev, name="不变的权限", code="FG004")
         summary = power_catalogue_import(csv_bytes(rows), "x.csv", catalogue=self.catalogue)
         linked.refresh_from_db()
         self.assertEqual(linked.name, "企业投资项目备案（含技改）")
@@ -84,8 +86,11 @@ class PowerImportTests(TestCase):
         new = DelegatedPower.objects.get(code="NR9")
         self.assertEqual((new.power_type, new.mode), (PowerType.OTHER, PowerMode.DIRECT))
         self.assertEqual(summary.updated["赋权事项"], 2)
-        self.assertEqual(summary.created["删除赋权事项"], 1)
-        self.assertEqual([r["status"] for r in summary.preview], ["修改", "修改", "新增"])
+        self.assertEqual(summary.deleted, 1)
+        self.assertEqual(summary.created["赋权事项"], 1)
+        self.assertEqual([r["name"] for r in summary.removed], ["建设用地规划许可证核发"])
+        self.assertIn("删除赋权事项 1 个", power_import_description(summary))
+        self.assertEqual([r["status"] for r in summary.preview], ["修改", "修改", "新增", "不变"])
 
     def test_swapped_codes_do_not_break_unique_constraint(self):
         power_catalogue_import(csv_bytes(self.good_rows()), "x.csv", catalogue=self.catalogue)

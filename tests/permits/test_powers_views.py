@@ -101,6 +101,7 @@ class PowerPagesTests(TestCase):
         csv_response = self.client.get(reverse("powers:catalogue.export", args=[fx.new.pk, "csv"]))
         self.assertEqual(csv_response.status_code, 200)
         self.assertIn("attachment", csv_response["Content-Disposition"])
+        self.assertIn("max-age=300", csv_response["Cache-Control"])
         rows = read_rows(csv_response.content, "a.csv")
         self.assertEqual(rows[0], POWER_HEADERS)
         self.assertEqual(len(rows) - 1, fx.new_count)
