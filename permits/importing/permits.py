@@ -165,12 +165,10 @@ class PermitImporter(SpreadsheetImporter):
         return code
 
     def check_lengths(self, record):
-        for key, (model, name) in LENGTH_FIELDS.items():
+        for key, limit in LENGTH_LIMITS.items():
             value = record.get(key)
-            if isinstance(value, str):
-                limit = model._meta.get_field(name).max_length
-                if limit and len(value) > limit:
-                    self.problem(record.row, HEADER[key], f"内容过长：{len(value)} 个字，最多 {limit} 个字")
+            if isinstance(value, str) and len(value) > limit:
+                self.problem(record.row, HEADER[key], f"内容过长：{len(value)} 个字，最多 {limit} 个字")
 
     def collect(self, bucket, code, record, fields, label, extra, check_department=None):
         """Item and sub-item data repeats on every row of theirs: it must agree."""
@@ -404,6 +402,10 @@ LENGTH_FIELDS = {
     **{key: (HandlingItem, field) for key, field in HANDLING_FIELDS.items()
        if key not in ("statutory_days", "promised_days", "fee", "visits", "situation", "online_depth")},
 }
+
+
+LENGTH_LIMITS = {key: model._meta.get_field(name).max_length for key, (model, name) in LENGTH_FIELDS.items()
+                 if model._meta.get_field(name).max_length}
 
 
 def _material_key(m):

@@ -312,3 +312,19 @@ class RoundTripTests(TestCase):
         self.assertTrue(csv_data.startswith(b"\xef\xbb\xbf"))
         rows = read_rows(csv_data, "x.csv")
         self.assertEqual(rows[1][header.index("备注")], "'-下放至县区")
+
+
+class LimitsAndScopeTests(ImportTestCase):
+    def test_too_long_text(self):
+        self.assertRefused(csv_bytes([row(item_name="许" * 201)]), "第2行“事项名称”列：内容过长：201 个字，最多 200 个字")
+
+    def test_department_editor_imports_only_own_departments(self):
+        from django.contrib.auth.models import User
+
+        from permits.models import StaffProfile
+
+        editor = User.objects.create_user("editor", password="Ed1tor-Secret-Pass!", is_staff=True)
+        StaffProfile.objects.create(user=editor).departments.set([self.housing])
+        self.assertRefused(csv_bytes([row()]), "您无权导入部门“市市场监管局”的事项", user=editor)
+        self.import_(csv_bytes([row(department="市住建局")]), user=editor)
+        self.assertTrue(PermitItem.objects.filter(edition=self.draft, code="00016421300Y").exists())

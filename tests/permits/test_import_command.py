@@ -81,7 +81,14 @@ class ImportCommandTests(TestCase):
 
     def test_exit_code_from_the_shell(self):
         """manage.py exits 1 with the Chinese message on stderr, 0 on success (run in-process)."""
+        from unittest import mock
+
         from django.core.management import ManagementUtility
+
+        # run_from_argv closes every connection at the end, which would end the test's transaction.
+        patcher = mock.patch("django.core.management.base.connections.close_all")
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
         bad = self.file(csv_bytes([row(statutory="二十")]))
         err = io.StringIO()
