@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from permits.importing.errors import ImportFailed
-from permits.importing.formats import MAX_BYTES
+from permits.importing.formats import EXPORT_FORMATS, IMPORT_FORMATS, MAX_BYTES
 from permits.models import EditionStatus, PermitCatalogue
 from permits.selectors.export import permit_export_file, permit_template_file
 from permits.services.importing import catalogue_import
@@ -29,7 +29,9 @@ from permits.services.importing import catalogue_import
 SESSION_KEY = "permit_import"
 PREVIEW_LIMIT = 1000
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-FORMATS = ("xlsx", "csv")
+# The django-import-export formats (encoding-detecting CSV, formula-safe XLSX) decide what is offered.
+FORMATS = tuple(f().get_extension() for f in EXPORT_FORMATS)
+UPLOAD_EXTENSIONS = tuple("." + f().get_extension() for f in IMPORT_FORMATS)
 
 
 def _upload_dir():
@@ -108,7 +110,7 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(f"文件大小为 {upload.size / 1048576:.1f} MB，超过 10 MB 上限，请拆分后分批导入。")
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
+        if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):
             raise forms.ValidationError("只支持 .xlsx 和 .csv 文件。")
         return upload
 

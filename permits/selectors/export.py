@@ -83,10 +83,15 @@ def permit_export_rows(edition):
         ]
 
 
-EXPORT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+def export_types():
+    """Extension → content type of the django-import-export formats the project offers."""
+    from permits.importing.formats import EXPORT_FORMATS
+
+    types = {}
+    for format_class in EXPORT_FORMATS:
+        fmt = format_class()
+        types[fmt.get_extension()] = fmt.get_content_type() + ("" if fmt.is_binary() else "; charset=utf-8")
+    return types
 
 TEMPLATE_EXAMPLE = [
     1, "00016421300Y", "食品经营许可", "000164213001", "食品经营许可（新办）", "00016421300101",
@@ -105,8 +110,8 @@ def permit_export_file(edition, fmt):
     rows = permit_export_rows(edition)
     name = f"{edition.title}.{fmt}"
     if fmt == "csv":
-        return write_csv(PERMIT_HEADERS, rows), name, EXPORT_TYPES[fmt]
-    return write_xlsx(PERMIT_HEADERS, rows, title="行政许可事项清单"), name, EXPORT_TYPES["xlsx"]
+        return write_csv(PERMIT_HEADERS, rows), name, export_types()[fmt]
+    return write_xlsx(PERMIT_HEADERS, rows, title="行政许可事项清单"), name, export_types()["xlsx"]
 
 
 def permit_template_file(fmt="xlsx"):
@@ -115,5 +120,5 @@ def permit_template_file(fmt="xlsx"):
 
     name = f"行政许可事项清单导入模板.{fmt}"
     if fmt == "csv":
-        return write_csv(PERMIT_HEADERS, [TEMPLATE_EXAMPLE]), name, EXPORT_TYPES[fmt]
-    return write_xlsx(PERMIT_HEADERS, [TEMPLATE_EXAMPLE], title="导入模板"), name, EXPORT_TYPES["xlsx"]
+        return write_csv(PERMIT_HEADERS, [TEMPLATE_EXAMPLE]), name, export_types()[fmt]
+    return write_xlsx(PERMIT_HEADERS, [TEMPLATE_EXAMPLE], title="导入模板"), name, export_types()["xlsx"]

@@ -172,6 +172,15 @@ class ReadOnlyTests(AdminTestCase):
         self.published.refresh_from_db()
         self.assertEqual(self.published.title, "已发布清单")
 
+    def test_bulk_delete_refuses_published(self):
+        self.client.post(changelist(PermitCatalogue), {
+            "action": "delete_selected", "_selected_action": [self.published.pk, self.draft.pk], "post": "yes"})
+        self.assertTrue(PermitCatalogue.objects.filter(pk=self.published.pk).exists())
+        self.assertTrue(PermitCatalogue.objects.filter(pk=self.draft.pk).exists())
+        self.client.post(changelist(PermitCatalogue), {
+            "action": "delete_selected", "_selected_action": [self.draft.pk], "post": "yes"})
+        self.assertFalse(PermitCatalogue.objects.filter(pk=self.draft.pk).exists())
+
     def test_published_rows_are_read_only(self):
         item = PermitItem.objects.filter(edition=self.published).first()
         url = reverse("admin:permits_permititem_change", args=[item.pk])
@@ -248,6 +257,13 @@ class ImportExportAdminTests(AdminTestCase):
         response = self.upload(csv_bytes([row(department="市市场监督局")]), edition=self.draft.pk)
         self.assertContains(response, "第2行“主管部门”列：部门“市市场监督局”不存在")
         self.assertNotContains(response, "确认导入")
+        self.assertNotIn(import_views.SESSION_KEY, self.client.session)
+
+    def test_upload_checks(self):
+        self.assertContains(self.upload(b"x", "清单.pdf", edition=self.draft.pk), "只支持 .xlsx 和 .csv 文件")
+        big = csv_bytes([row()]) + b"#" * (10 * 1024 * 1024)
+        self.assertContains(self.upload(big, edition=self.draft.pk), "超过 10 MB 上限")
+        self.assertContains(self.upload(csv_bytes([row()])), "二者选一")
         self.assertNotIn(import_views.SESSION_KEY, self.client.session)
 
     def test_published_edition_is_not_offered(self):
