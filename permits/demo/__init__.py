@@ -1,0 +1,42 @@
+"""Demo data of the permits floor: regions, departments, permit catalogues, powers, one-things.
+
+Idempotent (natural keys are checked before anything is written) and deterministic (seeded
+random.Random), so `seed_demo` can run on every `make run`.
+"""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PermitDemo:
+    """What the upper floors' demo builders need from this one."""
+
+    city: object = None
+    areas: dict = field(default_factory=dict)
+    townships: dict = field(default_factory=dict)
+    departments: dict = field(default_factory=dict)  # short name → Department
+    edition: object = None  # the published 2023 permit catalogue
+
+
+def seed_permits_demo(*, scale=1, log=lambda message: None):
+    from .catalogue import seed_permit_catalogues
+    from .departments import seed_departments
+    from .regions import seed_regions
+
+    areas, townships = seed_regions()
+    city = areas["city"]
+    departments = seed_departments(city)
+    edition = seed_permit_catalogues(city, departments, scale=scale, log=log)
+    demo = PermitDemo(city=city, areas=areas, townships=townships, departments=departments, edition=edition)
+    try:
+        from .powers import seed_powers
+    except ImportError:  # pragma: no cover - filled in step by step
+        seed_powers = None
+    if seed_powers:
+        seed_powers(demo, log=log)
+    try:
+        from .onething import seed_one_things
+    except ImportError:  # pragma: no cover
+        seed_one_things = None
+    if seed_one_things:
+        seed_one_things(demo, log=log)
+    return demo
