@@ -20,6 +20,8 @@ class PermitDemo:
 def seed_permits_demo(*, scale=1, log=lambda message: None):
     from .catalogue import seed_permit_catalogues
     from .departments import seed_departments
+    from .onething import seed_one_things
+    from .powers import seed_powers
     from .regions import seed_regions
 
     areas, townships = seed_regions()
@@ -27,16 +29,6 @@ def seed_permits_demo(*, scale=1, log=lambda message: None):
     departments = seed_departments(city)
     edition = seed_permit_catalogues(city, departments, scale=scale, log=log)
     demo = PermitDemo(city=city, areas=areas, townships=townships, departments=departments, edition=edition)
-    try:
-        from .powers import seed_powers
-    except ImportError:  # pragma: no cover - filled in step by step
-        seed_powers = None
-    if seed_powers:
-        seed_powers(demo, log=log)
-    try:
-        from .onething import seed_one_things
-    except ImportError:  # pragma: no cover
-        seed_one_things = None
-    if seed_one_things:
-        seed_one_things(demo, log=log)
+    seed_powers(demo, log=log)
+    seed_one_things(demo, log=log)
     return demo
