@@ -6,7 +6,7 @@ Everything is bulk-created block by block (a block is one catalogue-sized set of
 import datetime
 import random
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 
 from permits.models import (
     EditionStatus, HandlingItem, Material, OnlineDepth, PermitCatalogue, PermitItem, SubItem,
@@ -206,6 +206,7 @@ def seed_permit_catalogues(city, departments, *, scale=1, log=lambda message: No
         # Benchmark blocks are appended to the edition as it stands, published or not (seeding only).
         with transaction.atomic():
             added += writer.write(plans, block=block, name_suffix=f"（第{block + 1}组）" if block else "")
+        reset_queries()  # with DEBUG on, the logged bulk INSERTs of many blocks would pile up in memory
     if edition.status == EditionStatus.DRAFT:
         edition_publish(edition, published_on=PUBLISHED_2023)
     if added:
