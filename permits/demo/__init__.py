@@ -5,6 +5,12 @@ random.Random), so `seed_demo` can run on every `make run`.
 """
 from dataclasses import dataclass, field
 
+from .catalogue import seed_permit_catalogues
+from .departments import seed_departments
+from .onething import seed_one_things
+from .powers import seed_powers
+from .regions import seed_regions
+
 
 @dataclass
 class PermitDemo:
@@ -18,12 +24,6 @@ class PermitDemo:
 
 
 def seed_permits_demo(*, scale=1, log=lambda message: None):
-    from .catalogue import seed_permit_catalogues
-    from .departments import seed_departments
-    from .onething import seed_one_things
-    from .powers import seed_powers
-    from .regions import seed_regions
-
     areas, townships = seed_regions()
     city = areas["city"]
     departments = seed_departments(city)

@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 
 from permits.models import (
-    DelegatedPower, DemonstrationSite, EditionStatus, ObservationPoint, PermitItem, PowerCatalogue,
+    DelegatedPower, DemonstrationSite, ObservationPoint, PermitItem, PowerCatalogue,
     PowerMode, PowerType,
 )
 from permits.services.editions import edition_publish
