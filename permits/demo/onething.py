@@ -95,13 +95,14 @@ def seed_one_things(demo, *, log=lambda message: None):
             order=order, **values,
         ))
     OneThing.objects.bulk_create(created)
+    DeptLink, HandlingLink = OneThing.departments.through, OneThing.handling_items.through
     dept_links, handling_links = [], []
     for thing, (_order, (_name, _level, _launched, departments, items)) in zip(created, todo):
         for short in departments:
-            dept_links.append(OneThing.departments.through(onething_id=thing.pk, department_id=demo.departments[short].pk))
+            dept_links.append(DeptLink(onething_id=thing.pk, department_id=demo.departments[short].pk))
         for item_name in items:
             for handling in handlings.get(item_name, [])[:2]:
-                handling_links.append(OneThing.handling_items.through(onething_id=thing.pk, handlingitem_id=handling.pk))
-    OneThing.departments.through.objects.bulk_create(dept_links)
-    OneThing.handling_items.through.objects.bulk_create(handling_links)
+                handling_links.append(HandlingLink(onething_id=thing.pk, handlingitem_id=handling.pk))
+    DeptLink.objects.bulk_create(dept_links)
+    HandlingLink.objects.bulk_create(handling_links)
     log(f"已创建“高效办成一件事” {len(created)} 个")
