@@ -1,0 +1,132 @@
+"""Public pages of the intermediary service list: search and filters, one page per service, exports."""
+import re
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import condition, require_safe
+
+from permits.importing.formats import write_csv, write_xlsx
+
+from . import selectors
+from .models import IntermediaryService
+
+MAX_ID = 2**63 - 1
+
+
+def _choices(field_name):
+    return [("", gettext_lazy("全部"))] + list(IntermediaryService._meta.get_field(field_name).choices)
+
+
+class ServiceFilterForm(forms.Form):
+    """The query string of the list page; an invalid value is dropped, never an error page."""
+
+    q = forms.CharField(label=gettext_lazy("关键词"), required=False, strip=True)
+    department = forms.IntegerField(label=gettext_lazy("审批部门"), required=False, min_value=1, max_value=MAX_ID)
+    commissioner = forms.ChoiceField(label=gettext_lazy("委托方"), required=False, choices=_choices("commissioner"))
+    fee_nature = forms.ChoiceField(label=gettext_lazy("收费性质"), required=False, choices=_choices("fee_nature"))
+    level = forms.ChoiceField(label=gettext_lazy("层级"), required=False, choices=_choices("level"))
+
+    def values(self):
+        """The valid parameters (invalid ones left out) and whether any were left out."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        q = selectors.clean_query(data.get("q") or "")
+        filters = {name: data.get(name) or None for name in selectors.FILTER_FIELDS}
+        return q, filters, bool(self.errors)
+
+
+def _current_list(request):
+    if not hasattr(request, "_intermediary_list"):
+        request._intermediary_list = selectors.intermediary_list_current()
+    return request._intermediary_list
+
+
+@require_safe
+def service_list(request):
+    edition = _current_list(request)
+    form = ServiceFilterForm(request.GET)
+    q, filters, ignored = form.values()
+    context = {"edition": edition, "form": form, "q": q, "filters": filters, "ignored": ignored}
+    if edition is not None:
+        services = selectors.service_filter(
+            selectors.service_search(selectors.published_services(edition), q), filters
+        )
+        page = Paginator(selectors.service_list_rows(services), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+        facets = selectors.service_facets(edition, q, filters)
+        context.update({
+            "page": page,
+            "facets": facets,
+            "filtering": bool(q) or any(filters.values()),
+            "filter_fields": [
+                (form[name], facets[name], str(filters[name] or "")) for name in selectors.FILTER_FIELDS
+            ],
+        })
+    return render(request, "intermediaries/services.html", context)
+
+
+def _not_found(request):
+    return render(request, "intermediaries/not_found.html", status=404)
+
+
+@require_safe
+def service_detail(request, pk):
+    service = selectors.public_service(pk) if pk <= MAX_ID else None
+    if service is None:
+        return _not_found(request)
+    items = [(item, selectors.permit_item_url(item.code)) for item in service.permit_items.all()]
+    return render(request, "intermediaries/service.html", {
+        "service": service, "edition": service.edition, "permit_items": items,
+    })
+
+
+# ---- exports: ETag and Last-Modified follow the published list, which cannot change once published ----
+
+def _export_etag(request, fmt):
+    edition = _current_list(request)
+    if edition is None:
+        return None
+    return f"intermediaries-{edition.pk}-{edition.updated_at.timestamp():.6f}-{fmt}"
+
+
+def _export_last_modified(request, fmt):
+    edition = _current_list(request)
+    return edition.updated_at if edition is not None else None
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export_response(edition, fmt, services=None):
+    """The list (or chosen services of it) as csv/xlsx in the import shape, or json; also used by the admin."""
+    filename = "{}.{}".format(re.sub(r'[\\/:*?"<>|\s]+', "_", edition.title), fmt)
+    if fmt == "json":
+        response = JsonResponse(selectors.intermediary_export_json(edition), json_dumps_params={"ensure_ascii": False})
+    else:
+        rows = selectors.intermediary_export_rows(edition, services=services)
+        if fmt == "csv":
+            body = write_csv(selectors.SERVICE_HEADERS, rows)
+        else:
+            body = write_xlsx(selectors.SERVICE_HEADERS, rows, title=_("中介服务事项清单"))
+        response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@require_safe
+@condition(etag_func=_export_etag, last_modified_func=_export_last_modified)
+def service_export(request, fmt):
+    edition = _current_list(request)
+    if edition is None:
+        return _not_found(request)
+    response = export_response(edition, fmt)
+    patch_cache_control(response, public=True, max_age=600)
+    return response
