@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from permits.importing.base import Column, SpreadsheetImporter, clean_text, to_halfwidth
+from permits.importing.formats import FORMULA_PREFIXES
 from permits.models import PermitCatalogue, PermitItem
 from permits.models.catalogue import ITEM_CODE_RE
 from permits.selectors.diff import normalise_name
@@ -39,6 +40,8 @@ CHOICE_ALIASES = {
     "level": {"市级,县级": "市级、县级", "市级/县级": "市级、县级", "市、县级": "市级、县级", "市县级": "市级、县级",
               "市县两级": "市级、县级", "市级县级": "市级、县级"},
 }
+# Long texts keep their line breaks (one law per line is common in 设定依据).
+MULTILINE_FIELDS = ("legal_basis", "remarks")
 UPDATE_FIELDS = ("name", "department", *TEXT_FIELDS[1:], *CHOICE_FIELDS)
 
 
@@ -58,6 +61,17 @@ class IntermediaryImporter(SpreadsheetImporter):
         super().__init__()
         self.headers = {c.key: c.header for c in self.columns}
         self._permit_index = None
+
+    def convert(self, row, column, cell):
+        if column.key in MULTILINE_FIELDS and cell is not None:
+            lines = (clean_text(line) for line in str(cell).splitlines())
+            text = "\n".join(line for line in lines if line)
+        else:
+            text = super().convert(row, column, cell)
+        # Undo the guard quote our own export puts before formula-like cells, so a download imports back as it was.
+        if isinstance(text, str) and text[:1] == "'" and text[1:2] and text[1:2] in FORMULA_PREFIXES:
+            text = text[1:]
+        return text
 
     # ---- permit references ----
     def permit_catalogue(self, target):

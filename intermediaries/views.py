@@ -26,7 +26,6 @@ def _choices(field_name):
 class ServiceFilterForm(forms.Form):
     """The query string of the list page; an invalid value is dropped, never an error page."""
 
-    q = forms.CharField(label=gettext_lazy("关键词"), required=False, strip=True)
     department = forms.IntegerField(label=gettext_lazy("审批部门"), required=False, min_value=1, max_value=MAX_ID)
     commissioner = forms.ChoiceField(label=gettext_lazy("委托方"), required=False, choices=_choices("commissioner"))
     fee_nature = forms.ChoiceField(label=gettext_lazy("收费性质"), required=False, choices=_choices("fee_nature"))
@@ -36,7 +35,8 @@ class ServiceFilterForm(forms.Form):
         """The valid parameters (invalid ones left out) and whether any were left out."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        q = selectors.clean_query(data.get("q") or "")
+        # The search text is cleaned, not validated: control characters are dropped rather than refused.
+        q = selectors.clean_query(self.data.get("q") or "")
         filters = {name: data.get(name) or None for name in selectors.FILTER_FIELDS}
         return q, filters, bool(self.errors)
 
