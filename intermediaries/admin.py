@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,12 +20,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from permits.admin.base import ScopedAdmin
 from permits.importing.errors import ImportFailed
-from permits.models import Department, EditionStatus
+from permits.models import Department, EditionStatus, PermitItem
 from permits.selectors.roles import REVIEWER, user_has_role
 from permits.selectors.scope import user_departments
 from permits.services.editions import edition_copy, edition_publish, edition_submit
 
-from .importing import CHOICE_FIELDS, IntermediaryImporter
+from .importing import CHOICE_FIELDS, IntermediaryImporter, allowed_text
 from .models import IntermediaryList, IntermediaryService
 from .selectors import PERMIT_REF_SEP, SERVICE_HEADERS, services_for_export
 from .services import intermediary_import, intermediary_import_message
@@ -214,8 +214,12 @@ class IntermediaryListAdmin(SimpleHistoryAdmin):
             context["problems"] = [str(p) for p in failure.problems]
             return
         token = stage_upload(request, edition, upload.name, data)
-        context.update({"summary": summary, "message": intermediary_import_message(summary), "token": token,
-                        "file_name": upload.name})
+        context.update({
+            "summary": summary, "message": intermediary_import_message(summary), "token": token,
+            "file_name": upload.name,
+            "changes": [entry for entry in summary.preview if entry["action"] != "不变"],
+            "unchanged": [entry for entry in summary.preview if entry["action"] == "不变"],
+        })
 
     def _import_confirm(self, request, edition, context):
         entry = request.session.get(SESSION_KEY, {}).get(request.POST["token"])
@@ -311,7 +315,7 @@ def import_template_xlsx():
         note = notes.get(column.key, "")
         if column.key in CHOICE_FIELDS:
             values = [value for value, _label in IntermediaryService._meta.get_field(column.key).choices]
-            note = "可选值：" + "、".join(values)
+            note = "可选值：" + allowed_text(values)
         help_sheet.append([column.header, "是" if column.required else "否", note])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -364,6 +368,17 @@ class IntermediaryServiceAdmin(ScopedAdmin, SimpleHistoryAdmin):
             if related is not None and related.search_fields:
                 fields.append(name)
         return tuple(fields)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        field = form.base_fields.get("permit_items")
+        if field is not None:
+            # Link to the permit list in force; links a service already has stay valid.
+            condition = Q(edition__status=EditionStatus.PUBLISHED)
+            if obj is not None:
+                condition |= Q(intermediary_services=obj)
+            field.queryset = PermitItem.objects.filter(condition).distinct().order_by("edition", "seq", "code")
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "edition":

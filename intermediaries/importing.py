@@ -45,6 +45,11 @@ MULTILINE_FIELDS = ("legal_basis", "remarks")
 UPDATE_FIELDS = ("name", "department", *TEXT_FIELDS[1:], *CHOICE_FIELDS)
 
 
+def allowed_text(values):
+    # Quoted, because a value such as “市级、县级” contains the list separator itself.
+    return "".join(f"“{value}”" for value in values)
+
+
 def _fold(text):
     return to_halfwidth(text).replace(" ", "")
 
@@ -135,7 +140,7 @@ class IntermediaryImporter(SpreadsheetImporter):
         text = record[key]
         allowed = [value for value, _label in field.choices]
         if not text:
-            self.problem(record.row, self.headers[key], f"不能为空；可选值：{'、'.join(allowed)}")
+            self.problem(record.row, self.headers[key], f"不能为空；可选值：{allowed_text(allowed)}")
             return None
         folded = _fold(text)
         for value in allowed:
@@ -144,7 +149,7 @@ class IntermediaryImporter(SpreadsheetImporter):
         alias = CHOICE_ALIASES.get(key, {}).get(folded)
         if alias:
             return alias
-        self.problem(record.row, self.headers[key], f"“{text}”不是可选值；可选值：{'、'.join(allowed)}")
+        self.problem(record.row, self.headers[key], f"“{text}”不是可选值；可选值：{allowed_text(allowed)}")
         return None
 
     def text(self, record, key):

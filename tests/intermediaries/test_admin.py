@@ -13,7 +13,7 @@ from intermediaries.selectors import SERVICE_HEADERS
 from permits.models import EditionStatus, StaffProfile
 from permits.selectors.roles import REVIEWER
 from permits.services.editions import edition_publish
-from tests.factories import DepartmentFactory, RegionFactory
+from tests.factories import DepartmentFactory, PermitCatalogueFactory, PermitItemFactory, RegionFactory
 
 from .factories import IntermediaryListFactory, IntermediaryServiceFactory, published_permit_catalogue
 from .test_importing import csv_bytes, row
@@ -93,6 +93,7 @@ class AdminPagesTests(AdminTestBase):
     def test_locked_list_and_services_are_read_only(self):
         response = self.client.get(admin_url("intermediaryservice_change", self.pub_service.pk))
         self.assertNotContains(response, 'name="_save"')
+        self.assertContains(response, "本事项只能查看")
         response = self.client.post(admin_url("intermediaryservice_change", self.pub_service.pk), {"name": "改名"})
         self.assertEqual(response.status_code, 403)
         self.assertNotEqual(IntermediaryService.objects.get(pk=self.pub_service.pk).name, "改名")
@@ -114,6 +115,11 @@ class AdminPagesTests(AdminTestBase):
         self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
         service = IntermediaryService.objects.get(edition=self.draft, seq=3)
         self.assertEqual(list(service.permit_items.all()), [self.items[0]])
+        # Only items of the published permit list may be linked.
+        draft_item = PermitItemFactory(edition=PermitCatalogueFactory(region=self.region), department=self.env)
+        response = self.client.post(admin_url("intermediaryservice_add"), {**data, "seq": 4, "permit_items": [draft_item.pk]})
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(IntermediaryService.objects.filter(seq=4).exists())
         # A published list is not offered as the list of a new service.
         data.update(edition=self.published.pk, seq=9)
         response = self.client.post(admin_url("intermediaryservice_add"), data)
@@ -125,7 +131,7 @@ class AdminPagesTests(AdminTestBase):
         workbook = load_workbook(io.BytesIO(response.content))
         self.assertEqual(list(next(workbook.worksheets[0].iter_rows(values_only=True))), SERVICE_HEADERS)
         help_rows = list(workbook["填写说明"].iter_rows(values_only=True))
-        self.assertIn("可选值：申请人委托、审批部门委托", [r[2] for r in help_rows])
+        self.assertIn("可选值：“申请人委托”“审批部门委托”", [r[2] for r in help_rows])
         response = self.client.get(admin_url("intermediarylist_export", self.draft.pk, "csv"))
         self.assertIn("施工图审查", response.content.decode("utf-8-sig"))
         response = self.client.post(admin_url("intermediarylist_changelist"), {
@@ -241,3 +247,20 @@ class AdminImportTests(AdminTestBase):
         self.assertContains(response, "不能导入")
         self.assertEqual(self.published.services.count(), 1)
         self.assertEqual(self.staged_files(), [])
+
+
+class AutocompleteTests(TestCase):
+    def test_autocomplete_follows_related_admins(self):
+        from django.contrib import admin
+        from django.test import RequestFactory
+
+        from intermediaries.admin import IntermediaryServiceAdmin
+        from permits.models import Department, PermitItem
+
+        site = admin.AdminSite(name="probe")
+        model_admin = IntermediaryServiceAdmin(IntermediaryService, site)
+        request = RequestFactory().get("/")
+        self.assertEqual(model_admin.get_autocomplete_fields(request), ())
+        site.register(Department, search_fields=("name",))
+        site.register(PermitItem, search_fields=("code", "name"))
+        self.assertEqual(model_admin.get_autocomplete_fields(request), ("permit_items", "department"))
