@@ -203,26 +203,29 @@ class IntermediaryImporter(SpreadsheetImporter):
 
         seqs = {values["seq"] for _record, values in parsed}
         removed = [s for seq, s in existing.items() if seq not in seqs]
-        to_create, to_update, links = [], [], []
+        to_create, to_update, relink, links = [], [], [], []
         for record, values in parsed:
             items = values.pop("permit_items")
             service = existing.get(values["seq"])
             if service is None:
                 service = IntermediaryService(edition=target, **values)
                 to_create.append(service)
+                links.append((service, items))
                 action, changed = "新增", []
             else:
                 changed = [
                     str(IntermediaryService._meta.get_field(k).verbose_name)
                     for k, v in values.items() if getattr(service, k) != v
                 ]
+                if changed:
+                    for key, value in values.items():
+                        setattr(service, key, value)
+                    to_update.append(service)
                 if {i.pk for i in items} != old_links.get(service.pk, set()):
                     changed.append(str(IntermediaryService._meta.get_field("permit_items").verbose_name))
-                for key, value in values.items():
-                    setattr(service, key, value)
-                to_update.append(service)
+                    relink.append(service.pk)
+                    links.append((service, items))
                 action = "更新" if changed else "不变"
-            links.append((service, items))
             summary.preview.append({
                 "row": record.row, "action": action, "changed": changed, "seq": values["seq"],
                 "name": values["name"], "department": values["department"].name,
@@ -237,12 +240,14 @@ class IntermediaryImporter(SpreadsheetImporter):
             })
         summary.removed = len(removed)
 
+        # Only what changed is written, so re-importing an unchanged file is cheap and leaves no history noise.
         if removed:
             IntermediaryService.objects.filter(pk__in=[s.pk for s in removed]).delete()
         if to_update:
             bulk_update_with_history(to_update, IntermediaryService, list(UPDATE_FIELDS), batch_size=500,
                                      default_user=self.user)
-            through.objects.filter(intermediaryservice__in=[s.pk for s in to_update]).delete()
+        if relink:
+            through.objects.filter(intermediaryservice__in=relink).delete()
         if to_create:
             bulk_create_with_history(to_create, IntermediaryService, batch_size=500, default_user=self.user)
         through.objects.bulk_create(

@@ -124,6 +124,21 @@ class ImportSuccessTests(ImporterTestBase):
         self.assertEqual(summary.removed, 1)
         self.assertFalse(THROUGH.objects.filter(intermediaryservice__edition=self.target).exists())
 
+    def test_reimport_writes_only_what_changed(self):
+        same = {"设定依据": self.kept.legal_basis, "中介服务实施机构": self.kept.providers, "服务时限": ""}
+        data = csv_bytes([row(1, "原有服务（改名）", self.items[0].code, "新余市生态环境局", **same)])
+        summary = intermediary_import(data, "list.csv", edition=self.target)
+        self.assertEqual(summary.preview[0]["changed"], ["中介服务事项名称"])
+        service = IntermediaryService.objects.get(pk=self.kept.pk)
+        self.assertEqual(service.name, "原有服务（改名）")
+        self.assertEqual(list(service.permit_items.all()), [self.items[0]])
+        history = service.history.count()
+        summary = intermediary_import(data, "list.csv", edition=self.target)
+        self.assertEqual((summary.created, summary.updated), ({}, {}))
+        self.assertEqual(intermediary_import_message(summary), "共 1 行，1 个无变化")
+        self.assertEqual(service.history.count(), history)
+        self.assertEqual(list(service.permit_items.all()), [self.items[0]])
+
     def test_dry_run_writes_nothing_and_previews(self):
         before = self.state()
         same = {"设定依据": self.kept.legal_basis, "中介服务实施机构": self.kept.providers, "服务时限": ""}
