@@ -64,6 +64,8 @@ class PublicPagesTests(TestCase):
         self.assertNotContains(response, "草稿中的隐藏服务")
         self.assertContains(response, reverse("intermediaries:service.detail", args=[self.eia.pk]))
         self.assertTemplateUsed(response, "base.html")
+        for fmt in ("csv", "xlsx", "json"):
+            self.assertContains(response, f'href="/intermediaries/export.{fmt}"')
 
     def test_search_in_simplified_and_traditional(self):
         self.assertEqual(self.names(self.get(q="环境影响")), ["环境影响评价文件编制"])
