@@ -70,8 +70,8 @@ def service_list(request):
     return render(request, "intermediaries/services.html", context)
 
 
-def _not_found(request):
-    return render(request, "intermediaries/not_found.html", status=404)
+def _not_found(request, heading=None, message=None):
+    return render(request, "intermediaries/not_found.html", {"heading": heading, "message": message}, status=404)
 
 
 @require_safe
@@ -126,7 +126,7 @@ def export_response(edition, fmt, services=None):
 def service_export(request, fmt):
     edition = _current_list(request)
     if edition is None:
-        return _not_found(request)
+        return _not_found(request, _("暂无可下载的数据"), _("中介服务事项清单尚未发布，暂无可下载的数据。"))
     response = export_response(edition, fmt)
     patch_cache_control(response, public=True, max_age=600)
     return response
