@@ -254,7 +254,7 @@ class AutocompleteTests(TestCase):
         from django.contrib import admin
         from django.test import RequestFactory
 
-        from intermediaries.admin import IntermediaryServiceAdmin
+        from intermediaries.admin.services import IntermediaryServiceAdmin
         from permits.models import Department, PermitItem
 
         site = admin.AdminSite(name="probe")

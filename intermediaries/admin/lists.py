@@ -1,40 +1,27 @@
-"""Admin of the intermediary service lists: lifecycle actions, import with preview, exports."""
-import datetime
-import io
-import secrets
-
+"""Admin of the lists: lifecycle actions through the shared services, import with preview, exports."""
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from permits.admin.base import ScopedAdmin
+from intermediaries.models import IntermediaryList
+from intermediaries.services import intermediary_import, intermediary_import_message
+from intermediaries.views import export_response
 from permits.importing.errors import ImportFailed
-from permits.models import Department, EditionStatus, PermitItem
+from permits.models import EditionStatus
 from permits.selectors.roles import REVIEWER, user_has_role
 from permits.selectors.scope import user_departments
 from permits.services.editions import edition_copy, edition_publish, edition_submit
 
-from .importing import CHOICE_FIELDS, IntermediaryImporter, allowed_text
-from .models import IntermediaryList, IntermediaryService
-from .selectors import PERMIT_REF_SEP, SERVICE_HEADERS, services_for_export
-from .services import intermediary_import, intermediary_import_message
-from .views import export_response
-
-# Uploads wait here between preview and confirm: private storage, never served, removed after a day.
-STAGING_DIR = "private/intermediary-imports"
-STAGING_MAX_AGE = datetime.timedelta(days=1)
-SESSION_KEY = "intermediary_imports"
+from .uploads import SESSION_KEY, import_template_xlsx, stage_upload, unstage_upload
 
 
 def _report(request, edition, error):
@@ -243,175 +230,3 @@ class IntermediaryListAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(
             reverse("admin:intermediaries_intermediaryservice_changelist") + f"?edition__id__exact={edition.pk}"
         )
-
-
-def stage_upload(request, edition, filename, data):
-    """Keep an upload in private storage until it is confirmed; returns the token the form carries."""
-    _purge_stale_uploads()
-    token = secrets.token_hex(16)
-    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    name = default_storage.save(f"{STAGING_DIR}/{token}{suffix}", ContentFile(data))
-    staged = dict(request.session.get(SESSION_KEY, {}))
-    # One waiting upload per list and user is enough.
-    for old_token, entry in list(staged.items()):
-        if entry.get("edition") == edition.pk:
-            _delete_quietly(entry.get("name"))
-            del staged[old_token]
-    staged[token] = {"name": name, "filename": filename[:200], "edition": edition.pk, "user": request.user.pk}
-    request.session[SESSION_KEY] = staged
-    return token
-
-
-def unstage_upload(request, token):
-    staged = dict(request.session.get(SESSION_KEY, {}))
-    entry = staged.pop(token, None)
-    if entry:
-        _delete_quietly(entry.get("name"))
-    request.session[SESSION_KEY] = staged
-
-
-def _delete_quietly(name):
-    if not name:
-        return
-    try:
-        default_storage.delete(name)
-    except OSError:
-        pass
-
-
-def _purge_stale_uploads():
-    try:
-        _dirs, files = default_storage.listdir(STAGING_DIR)
-    except (OSError, NotImplementedError):
-        return
-    cutoff = timezone.now() - STAGING_MAX_AGE
-    for file_name in files:
-        name = f"{STAGING_DIR}/{file_name}"
-        try:
-            if default_storage.get_modified_time(name) < cutoff:
-                default_storage.delete(name)
-        except (OSError, NotImplementedError):
-            continue
-
-
-def import_template_xlsx():
-    """An empty sheet with the import headers, and a second sheet explaining each column."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "中介服务事项清单"
-    sheet.append(SERVICE_HEADERS)
-    help_sheet = workbook.create_sheet("填写说明")
-    help_sheet.append(["列名", "是否必填", "说明"])
-    importer = IntermediaryImporter()
-    notes = {
-        "seq": "正整数，清单内不能重复；按序号更新已有事项，文件中没有的序号将被删除",
-        "permit_items": f"已发布的行政许可事项清单中的事项编码或完整名称，多个用“{PERMIT_REF_SEP}”分隔；"
-                        "也可写成“名称（编码）”",
-        "department": "须与“部门”中的名称或简称一致",
-    }
-    for column in importer.columns:
-        note = notes.get(column.key, "")
-        if column.key in CHOICE_FIELDS:
-            values = [value for value, _label in IntermediaryService._meta.get_field(column.key).choices]
-            note = "可选值：" + allowed_text(values)
-        help_sheet.append([column.header, "是" if column.required else "否", note])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-class EditionFilterByStatus(admin.SimpleListFilter):
-    title = _("清单状态")
-    parameter_name = "edition_status"
-
-    def lookups(self, request, model_admin):
-        return EditionStatus.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in EditionStatus.values:
-            return queryset.filter(edition__status=self.value())
-        return queryset
-
-
-@admin.register(IntermediaryService)
-class IntermediaryServiceAdmin(ScopedAdmin, SimpleHistoryAdmin):
-    department_lookup = "department"
-    list_display = ("seq", "name", "department", "commissioner", "fee_nature", "level", "permit_item_count",
-                    "edition")
-    list_display_links = ("seq", "name")
-    list_filter = ("edition", EditionFilterByStatus, "department", "commissioner", "fee_nature", "level")
-    search_fields = ("name", "providers", "legal_basis", "permit_items__code", "permit_items__name")
-    list_select_related = ("department", "edition")
-    list_per_page = 50
-    filter_horizontal = ("permit_items",)
-    fieldsets = (
-        (None, {"fields": ("edition", "seq", "name", "department", "permit_items")}),
-        (_("依据与实施机构"), {"fields": ("legal_basis", "providers", "provider_nature")}),
-        (_("委托与收费"), {"fields": ("commissioner", "fee_nature", "fee_basis", "time_limit", "level", "remarks")}),
-    )
-    actions = ("export_action",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(permit_item_count=Count("permit_items", distinct=True))
-
-    @admin.display(description=_("审批事项数"), ordering="permit_item_count")
-    def permit_item_count(self, obj):
-        return obj.permit_item_count
-
-    def get_autocomplete_fields(self, request):
-        # Autocomplete needs the related admin with search_fields; fall back to plain widgets without it.
-        fields = []
-        for name in ("permit_items", "department"):
-            related = self.admin_site._registry.get(self.model._meta.get_field(name).related_model)
-            if related is not None and related.search_fields:
-                fields.append(name)
-        return tuple(fields)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        field = form.base_fields.get("permit_items")
-        if field is not None:
-            # Link to the permit list in force; links a service already has stay valid.
-            condition = Q(edition__status=EditionStatus.PUBLISHED)
-            if obj is not None:
-                condition |= Q(intermediary_services=obj)
-            field.queryset = PermitItem.objects.filter(condition).distinct().order_by("edition", "seq", "code")
-        return form
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "edition":
-            kwargs["queryset"] = IntermediaryList.objects.drafts()
-        elif db_field.name == "department":
-            ids = user_departments(request.user)
-            if ids is not None:
-                kwargs["queryset"] = Department.objects.filter(pk__in=ids)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not obj.edition.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not obj.edition.is_editable:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        locked = queryset.exclude(edition__status=EditionStatus.DRAFT)
-        if locked.exists():
-            messages.error(request, _("非草稿清单中的事项不能删除，已跳过 %(n)s 个。") % {"n": locked.count()})
-        super().delete_queryset(request, queryset.filter(edition__status=EditionStatus.DRAFT))
-
-    @admin.action(description=_("导出所选事项为 Excel（导入格式）"))
-    def export_action(self, request, queryset):
-        chosen = IntermediaryService.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
-        editions = set(chosen.values_list("edition", flat=True).distinct())
-        if len(editions) != 1:
-            messages.warning(request, _("请选择同一清单中的事项导出。"))
-            return None
-        edition = IntermediaryList.objects.select_related("region").get(pk=editions.pop())
-        services = services_for_export(edition).filter(pk__in=chosen.values("pk"))
-        return export_response(edition, "xlsx", services=services)
