@@ -148,9 +148,11 @@ def service_facets(edition, q, filters):
 
 
 def service_list_rows(qs):
+    """One page of the public list: department joined, permit items in one more query."""
     return (
         qs.select_related("department")
-        .annotate(permit_item_count=Count("permit_items"))
+        .prefetch_related(Prefetch("permit_items", queryset=PermitItem.objects.only("pk", "code", "name", "seq")
+                                   .order_by("seq", "code")))
         .order_by("seq", "pk")
     )
 

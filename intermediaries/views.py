@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_safe
@@ -47,25 +47,72 @@ def _current_list(request):
     return request._intermediary_list
 
 
+FILTER_LABELS = {
+    "department": gettext_lazy("审批部门"),
+    "commissioner": gettext_lazy("委托方"),
+    "fee_nature": gettext_lazy("收费性质"),
+    "level": gettext_lazy("层级"),
+}
+
+
+def _url(params, **changes):
+    """The list address with `params` changed (None removes a key); the page always starts again."""
+    query = {k: v for k, v in params.items() if k != "page" and v not in (None, "")}
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return "?" + urlencode(query) if query else "?"
+
+
+def _facet_groups(facets, params, filters):
+    groups, chips = [], []
+    for name in selectors.FILTER_FIELDS:
+        selected = str(filters[name]) if filters[name] else ""
+        options = []
+        for option in facets[name]:
+            active = option["value"] == selected
+            if option["count"] or active:
+                options.append({**option, "active": active, "url": _url(params, **{name: option["value"]})})
+                if active:
+                    chips.append({"label": f"{FILTER_LABELS[name]}：{option['label']}", "url": _url(params, **{name: None})})
+        groups.append({"key": name, "label": FILTER_LABELS[name], "options": options, "active": bool(selected),
+                       "clear_url": _url(params, **{name: None})})
+    return groups, chips
+
+
 @require_safe
 def service_list(request):
     edition = _current_list(request)
     form = ServiceFilterForm(request.GET)
     q, filters, ignored = form.values()
-    context = {"edition": edition, "form": form, "q": q, "filters": filters, "ignored": ignored}
+    # Only the valid parameters travel on in links.
+    params = {"q": q, **{k: str(v) for k, v in filters.items() if v}}
+    context = {"edition": edition, "q": q, "filters": filters, "ignored": ignored}
     if edition is not None:
         services = selectors.service_filter(
             selectors.service_search(selectors.published_services(edition), q), filters
         )
         page = Paginator(selectors.service_list_rows(services), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-        facets = selectors.service_facets(edition, q, filters)
+        groups, chips = _facet_groups(selectors.service_facets(edition, q, filters), params, filters)
+        page_links = [
+            None if number == Paginator.ELLIPSIS else {
+                "number": number, "current": number == page.number,
+                "url": _url(params, page=number) if number > 1 else _url(params),
+            }
+            for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        ]
         context.update({
             "page": page,
-            "facets": facets,
+            "facet_groups": groups,
+            "chips": chips,
+            "clear_q_url": _url(params, q=None),
             "filtering": bool(q) or any(filters.values()),
-            "filter_fields": [
-                (form[name], facets[name], str(filters[name] or "")) for name in selectors.FILTER_FIELDS
-            ],
+            "params": params,
+            "page_links": page_links,
+            "prev_url": _url(params, page=page.previous_page_number()) if page.has_previous() else None,
+            "next_url": _url(params, page=page.next_page_number()) if page.has_next() else None,
         })
     return render(request, "intermediaries/services.html", context)
 

@@ -78,18 +78,24 @@ class PublicPagesTests(TestCase):
     def test_filters_and_their_counts(self):
         response = self.get(department=self.build.pk)
         self.assertEqual(self.names(response), ["建设工程消防设计技术审查", "防雷装置检测"])
-        facets = response.context["facets"]
+        facets = {group["key"]: group["options"] for group in response.context["facet_groups"]}
         # A facet counts under the other filters, not its own: both departments keep their numbers.
         self.assertEqual({f["label"]: f["count"] for f in facets["department"]},
                          {"新余市生态环境局": 1, "新余市住房和城乡建设局": 2})
         self.assertEqual({f["value"]: f["count"] for f in facets["commissioner"]}, {"申请人委托": 1, "审批部门委托": 1})
+        # Options keep the other filters and the search, and the chosen one is marked.
+        chosen = [f for f in facets["department"] if f["active"]]
+        self.assertEqual([f["label"] for f in chosen], ["新余市住房和城乡建设局"])
+        commissioner = {f["value"]: f["url"] for f in facets["commissioner"]}
+        self.assertEqual(self.names(self.client.get(LIST_URL + commissioner["审批部门委托"])), ["建设工程消防设计技术审查"])
+        self.assertContains(response, "审批部门：新余市住房和城乡建设局 ×")
         self.assertEqual(self.names(self.get(commissioner="审批部门委托")), ["建设工程消防设计技术审查"])
         self.assertEqual(self.names(self.get(fee_nature="财政支付")), ["建设工程消防设计技术审查"])
         self.assertEqual(self.names(self.get(level="县级")), ["防雷装置检测"])
         response = self.get(level="县级", department=self.env.pk)
         self.assertEqual(self.names(response), [])
-        self.assertContains(response, "没有找到符合条件的中介服务事项")
-        self.assertContains(self.get(), "新余市住房和城乡建设局（2）")
+        self.assertContains(response, "没有符合条件的中介服务事项")
+        self.assertContains(self.get(), '<span>新余市住房和城乡建设局</span><span class="count">2</span>', html=False)
 
     def test_bad_parameters_never_fail(self):
         for params in [
