@@ -19,17 +19,13 @@ from .models import IntermediaryService
 MAX_ID = 2**63 - 1
 
 
-def _choices(field_name):
-    return [("", gettext_lazy("全部"))] + list(IntermediaryService._meta.get_field(field_name).choices)
-
-
 class ServiceFilterForm(forms.Form):
     """The query string of the list page; an invalid value is dropped, never an error page."""
 
     department = forms.IntegerField(label=gettext_lazy("审批部门"), required=False, min_value=1, max_value=MAX_ID)
-    commissioner = forms.ChoiceField(label=gettext_lazy("委托方"), required=False, choices=_choices("commissioner"))
-    fee_nature = forms.ChoiceField(label=gettext_lazy("收费性质"), required=False, choices=_choices("fee_nature"))
-    level = forms.ChoiceField(label=gettext_lazy("层级"), required=False, choices=_choices("level"))
+    commissioner = forms.ChoiceField(label=gettext_lazy("委托方"), required=False, choices=IntermediaryService.Commissioner.choices)
+    fee_nature = forms.ChoiceField(label=gettext_lazy("收费性质"), required=False, choices=IntermediaryService.FeeNature.choices)
+    level = forms.ChoiceField(label=gettext_lazy("层级"), required=False, choices=IntermediaryService.Level.choices)
 
     def values(self):
         """The valid parameters (invalid ones left out) and whether any were left out."""
@@ -47,14 +43,6 @@ def _current_list(request):
     return request._intermediary_list
 
 
-FILTER_LABELS = {
-    "department": gettext_lazy("审批部门"),
-    "commissioner": gettext_lazy("委托方"),
-    "fee_nature": gettext_lazy("收费性质"),
-    "level": gettext_lazy("层级"),
-}
-
-
 def _url(params, **changes):
     """The list address with `params` changed (None removes a key); the page always starts again."""
     query = {k: v for k, v in params.items() if k != "page" and v not in (None, "")}
@@ -69,6 +57,7 @@ def _url(params, **changes):
 def _facet_groups(facets, params, filters):
     groups, chips = [], []
     for name in selectors.FILTER_FIELDS:
+        label = ServiceFilterForm.base_fields[name].label
         selected = str(filters[name]) if filters[name] else ""
         options = []
         for option in facets[name]:
@@ -76,8 +65,8 @@ def _facet_groups(facets, params, filters):
             if option["count"] or active:
                 options.append({**option, "active": active, "url": _url(params, **{name: option["value"]})})
                 if active:
-                    chips.append({"label": f"{FILTER_LABELS[name]}：{option['label']}", "url": _url(params, **{name: None})})
-        groups.append({"key": name, "label": FILTER_LABELS[name], "options": options, "active": bool(selected),
+                    chips.append({"label": f"{label}：{option['label']}", "url": _url(params, **{name: None})})
+        groups.append({"key": name, "label": label, "options": options, "active": bool(selected),
                        "clear_url": _url(params, **{name: None})})
     return groups, chips
 
