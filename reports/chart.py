@@ -2,8 +2,8 @@
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-BAR_HEIGHT = 14
-GAP = 6
+BAR_HEIGHT = 11
+GAP = 4
 LABEL_WIDTH = 230
 BAR_WIDTH = 170
 FONT = "Noto Sans CJK SC"

@@ -103,8 +103,13 @@ def report_context(content, *, links=True):
             "paragraphs": render_paragraphs(section["body"], figures, links=links),
             "chart": index == chart_at,
         })
+    published = content.get("published_on")
+    if published:
+        y, m, d = (int(part) for part in published.split("-"))
+        published = f"{y}年{m}月{d}日"
     return {
         "content": content,
+        "published_text": published,
         "intro": render_paragraphs(content.get("intro", ""), figures, links=links),
         "sections": sections,
         "chart_svg": reduction_chart_svg(content.get("chart") or []),
