@@ -1,5 +1,6 @@
 """Shared test helpers: a private media folder per test, users, PDF text."""
 import io
+import re
 import shutil
 import tempfile
 
@@ -40,8 +41,9 @@ def editor():
 
 
 def pdf_text(data):
+    """The text of every page without its "— N —" page number (which may sit mid-sentence)."""
     reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() or "" for page in reader.pages)
+    return "\n".join(re.sub(r"—\s*\d+\s*—", "", page.extract_text() or "") for page in reader.pages)
 
 
 def compact(text):
