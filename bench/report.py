@@ -37,8 +37,6 @@ def build_data():
     if (ROOT / "portal/management/commands/seed_demo.py").exists():
         call_command("seed_demo", verbosity=0)
         return "seed_demo"
-    import datetime
-
     from permits.models import OneThing
     from reports.models import ReportSection
     from tests.reports.factories import OneThingFactory, build_2024
@@ -55,7 +53,6 @@ def build_data():
     for section in ReportSection.objects.filter(report=data["report"]):
         section.body = (section.body + filler * 4).strip()
         section.save()
-    del datetime
     return "factories"
 
 

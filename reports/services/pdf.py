@@ -4,6 +4,7 @@ The state key is a digest of the report's content (prose, figures, chart data), 
 the report, its sections, the year's staff figures or a catalogue figure gives a new PDF; a lock in
 the shared cache makes concurrent requests for the same unrendered state render it once.
 """
+import datetime
 import logging
 import time
 from functools import lru_cache
@@ -13,6 +14,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from .content import content_key, report_content, report_render_html
 
@@ -22,6 +24,7 @@ CACHE_DIR = "reports/cache"
 LOCK_TIMEOUT = 120  # seconds a renderer may hold the lock before others give up waiting
 WAIT_STEP = 0.05
 PDF_VARIANT = "pdf/a-3u"
+PRUNE_AFTER = datetime.timedelta(hours=1)
 
 
 @lru_cache(maxsize=1)
@@ -88,8 +91,27 @@ def report_pdf(report):
     if report.is_published and report.frozen_pdf:
         return report.frozen_pdf.name, (report.frozen_figures or {}).get("state") or Path(report.frozen_pdf.name).stem
     content = report_content(report)
-    key = content_key(content)
-    return cached_render(key, lambda: report_build_pdf(report, content=content)), key
+    key = f"{report.year}-{content_key(content)}"
+    path = cached_render(key, lambda: report_build_pdf(report, content=content))
+    _prune(report.year, keep=path)
+    return path, key
+
+
+def _prune(year, *, keep, older_than=PRUNE_AFTER):
+    """Remove this year's cached PDFs of earlier states once nobody can still be downloading them."""
+    try:
+        _, files = default_storage.listdir(CACHE_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    limit = timezone.now() - older_than
+    for name in files:
+        path = f"{CACHE_DIR}/{name}"
+        if name.startswith(f"{year}-") and path != keep:
+            try:
+                if default_storage.get_modified_time(path) < limit:
+                    default_storage.delete(path)
+            except (FileNotFoundError, NotImplementedError):
+                pass
 
 
 def report_pdf_filename(report):

@@ -90,3 +90,9 @@ class ReportListTests(TestCase):
         response = self.client.get("/reports/")
         self.assertContains(response, "2023年度")
         self.assertNotContains(response, "2024年度")
+
+
+class BadYearTests(TestCase):
+    def test_out_of_range_years_are_404(self):
+        for path in ("/reports/99999999999/", "/reports/99999999999.pdf", "/reports/0/", "/reports/abc/"):
+            self.assertEqual(self.client.get(path).status_code, 404, path)

@@ -6,6 +6,7 @@ from unittest import mock
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import TestCase, TransactionTestCase
+from django.utils import timezone
 from pypdf import PdfReader
 
 from permits.models import OneThing
@@ -186,3 +187,19 @@ class StateKeyTests(TestCase):
             with self.settings(MEDIA_ROOT=__import__("tempfile").mkdtemp()):
                 path, key = report_pdf(self.data["report"])
                 self.assertEqual(path, f"reports/cache/{key}.pdf")
+                self.assertTrue(key.startswith("2024-"))
+
+    def test_old_states_are_pruned(self):
+        import datetime
+        import tempfile
+
+        with self.settings(MEDIA_ROOT=tempfile.mkdtemp()):
+            stale = default_storage.save("reports/cache/2024-old.pdf", __import__("io").BytesIO(b"x"))
+            other_year = default_storage.save("reports/cache/2023-old.pdf", __import__("io").BytesIO(b"x"))
+            later = timezone.now() + datetime.timedelta(hours=2)
+            with mock.patch.object(pdf_service.timezone, "now", return_value=later), \
+                    mock.patch.object(pdf_service, "render_pdf_bytes", return_value=b"%PDF-x"):
+                path, _ = report_pdf(self.data["report"])
+            self.assertFalse(default_storage.exists(stale))
+            self.assertTrue(default_storage.exists(other_year))
+            self.assertTrue(default_storage.exists(path))

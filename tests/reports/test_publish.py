@@ -90,7 +90,6 @@ class AdminTests(PrivateMediaMixin, TestCase):
         cls.superuser.is_superuser = True
         cls.superuser.save()
         cls.editor = editor()
-        cls.editor.is_superuser = False
 
     def test_change_form_lists_figures_with_sources(self):
         self.client.force_login(self.superuser)
