@@ -8,10 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from permits.selectors.roles import REVIEWER, user_has_role
 
+from .fonts import uncovered_characters
 from .forms import AnnualFigureForm, AnnualReportForm, ReportSectionForm
 from .models import AnnualFigure, AnnualReport, ReportSection
 from .services import report_content, report_copy, report_publish
 from .services.content import missing_figures, used_keys
+
+
+def _all_text(content):
+    parts = [content["title"], content.get("intro", "")]
+    parts += [s["heading"] + s["body"] for s in content["sections"]]
+    parts += [f["text"] or "" for f in content["figures"].values()]
+    return "".join(parts)
 
 
 class ReportSectionInline(admin.StackedInline):
@@ -62,6 +70,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
             extra_context.update({
                 "figures": [dict(value, key=key, used=key in used) for key, value in content["figures"].items()],
                 "missing": [] if report.is_published else missing_figures(content),
+                "uncovered": uncovered_characters(_all_text(content)),
                 "can_publish": not report.is_published and user_has_role(request.user, REVIEWER),
                 "preview_url": reverse("reports:report.detail", args=[report.year]),
                 "pdf_url": reverse("reports:report.pdf", args=[report.year]),

@@ -92,6 +92,16 @@ def _chart_index(sections):
     return len(sections) - 1
 
 
+TITLE_LINE_CHARS = 20  # 22 pt characters in the 156 mm text block
+
+
+def title_lines(title, organisation):
+    """A long title breaks after the issuing organisation, as official documents set it."""
+    if len(title) > TITLE_LINE_CHARS and organisation and title.startswith(organisation) and title != organisation:
+        return [organisation, title[len(organisation):]]
+    return [title]
+
+
 def report_context(content, *, links=True):
     figures = content["figures"]
     chart_at = _chart_index(content["sections"])
@@ -109,6 +119,7 @@ def report_context(content, *, links=True):
         published = f"{y}年{m}月{d}日"
     return {
         "content": content,
+        "title_lines": title_lines(content["title"], content.get("organisation", "")),
         "published_text": published,
         "intro": render_paragraphs(content.get("intro", ""), figures, links=links),
         "sections": sections,

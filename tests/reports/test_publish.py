@@ -158,3 +158,21 @@ class AdminTests(PrivateMediaMixin, TestCase):
         self.assertContains(response, "unknown_figure")
         self.assertContains(response, "可用的名称有")
         self.assertFalse(ReportSection.objects.filter(heading="新增").exists())
+
+
+class FontWarningTests(PrivateMediaMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.data = build_2024()
+        cls.superuser = make_user("root")
+        cls.superuser.is_superuser = True
+        cls.superuser.save()
+
+    def test_admin_warns_about_characters_the_fonts_lack(self):
+        section = self.data["report"].sections.first()
+        section.body = "古文字\U0001F600与\U00031350"  # an emoji and a CJK Extension G character
+        section.save()
+        self.client.force_login(self.superuser)
+        response = self.client.get(reverse("admin:reports_annualreport_change", args=[self.data["report"].pk]))
+        self.assertContains(response, "PDF字体不含以下字符")
+        self.assertContains(response, "\U0001F600")
