@@ -1,8 +1,11 @@
 """What a report shows: its prose and its figures, live for a draft, frozen for a published report."""
 import hashlib
 import json
+from functools import lru_cache
+from pathlib import Path
 
-from django.template.loader import render_to_string
+from django.contrib.staticfiles import finders
+from django.template.loader import get_template, render_to_string
 
 from permits.selectors.onething import one_thing_reductions_for_year
 from reports.chart import reduction_chart_svg
@@ -10,8 +13,9 @@ from reports.figures import figures_for_year
 from reports.models import ReportSection
 from reports.placeholders import missing_in, placeholders_in, render_inline, render_paragraphs
 
-# Bump when templates or styles change what a given state renders to (it is part of the cache key).
-LAYOUT_VERSION = "2"
+# Bump when code changes what a given state renders to; template and style edits are caught by layout_digest.
+LAYOUT_VERSION = "3"
+LAYOUT_FILES = ("reports/report_pdf.html", "reports/includes/sections.html")
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 CHART_KEY_PREFIX = "one_things"
@@ -58,10 +62,20 @@ def report_content(report):
     }
 
 
+@lru_cache(maxsize=1)
+def layout_digest():
+    """A digest of the PDF's templates and style sheet, so a new layout never serves an old file."""
+    digest = hashlib.sha256(LAYOUT_VERSION.encode())
+    for name in LAYOUT_FILES:
+        digest.update(Path(get_template(name).origin.name).read_bytes())
+    digest.update(Path(finders.find("reports/pdf.css")).read_bytes())
+    return digest.hexdigest()
+
+
 def content_key(content):
     """A digest of everything a rendering depends on: the state key of the PDF cache."""
     payload = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(f"{LAYOUT_VERSION}\n{payload}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{layout_digest()}\n{payload}".encode()).hexdigest()[:32]
 
 
 def used_keys(content):

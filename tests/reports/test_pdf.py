@@ -182,6 +182,14 @@ class StateKeyTests(TestCase):
         section.save()
         self.assertNotEqual(key, content_key(report_content(report)))
 
+    def test_key_follows_layout(self):
+        from reports.services import content as content_module
+
+        content = report_content(self.data["report"])
+        key = content_module.content_key(content)
+        with mock.patch.object(content_module, "layout_digest", return_value="another layout"):
+            self.assertNotEqual(content_module.content_key(content), key)
+
     def test_report_pdf_path_and_key(self):
         with mock.patch.object(pdf_service, "render_pdf_bytes", return_value=b"%PDF-x"):
             with self.settings(MEDIA_ROOT=__import__("tempfile").mkdtemp()):
