@@ -116,9 +116,10 @@ def title_lines(title, organisation):
     return [title]
 
 
-def report_context(content, *, links=True):
+def report_context(content, *, links=True, chart_inline=True):
+    """Template context; the PDF sets the chart on its own page as an attachment (附件) instead."""
     figures = content["figures"]
-    chart_at = _chart_index(content["sections"])
+    chart_at = _chart_index(content["sections"]) if chart_inline else None
     sections = []
     for index, section in enumerate(content["sections"]):
         sections.append({
@@ -138,14 +139,14 @@ def report_context(content, *, links=True):
         "intro": render_paragraphs(content.get("intro", ""), figures, links=links),
         "sections": sections,
         "chart_svg": reduction_chart_svg(content.get("chart") or []),
-        "chart_caption": f"{content['year']}年“高效办成一件事”申请材料、跑动次数和办理时限综合压减率",
+        "chart_caption": f"{content['year']}年“高效办成一件事”改革前后综合压减率",
     }
 
 
 def report_render_html(report, *, content=None, for_pdf=False, request=None):
     """The report as HTML: the body fragment for the page, or the whole document the PDF is made of."""
     content = content or report_content(report)
-    context = report_context(content, links=not for_pdf)
+    context = report_context(content, links=not for_pdf, chart_inline=not for_pdf)
     context["report"] = report
     template = "reports/report_pdf.html" if for_pdf else "reports/includes/body.html"
     return render_to_string(template, context, request=request)
