@@ -139,7 +139,7 @@ def report_context(content, *, links=True, chart_inline=True):
         "intro": render_paragraphs(content.get("intro", ""), figures, links=links),
         "sections": sections,
         "chart_svg": reduction_chart_svg(content.get("chart") or []),
-        "chart_caption": f"{content['year']}年“高效办成一件事”改革前后综合压减率",
+        "chart_caption": f"{content['year']}年“高效办成一件事”综合压减率",
     }
 
 
