@@ -88,8 +88,9 @@ def cached_render(key, render, *, wait=LOCK_TIMEOUT):
 
 def report_pdf(report):
     """(storage path, etag) of the PDF to serve: the frozen one if published, else the cached live one."""
-    if report.is_published and report.frozen_pdf:
+    if report.is_published and report.frozen_pdf and default_storage.exists(report.frozen_pdf.name):
         return report.frozen_pdf.name, (report.frozen_figures or {}).get("state") or Path(report.frozen_pdf.name).stem
+    # A draft, or a published report whose stored file is gone: render its (frozen) content, cached.
     content = report_content(report)
     key = f"{report.year}-{content_key(content)}"
     path = cached_render(key, lambda: report_build_pdf(report, content=content))

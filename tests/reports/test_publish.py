@@ -57,6 +57,17 @@ class PublishTests(PrivateMediaMixin, TestCase):
         self.assertIn(self.data["expected"]["one_things_reduction"], compact(pdf_text(pdf_before)))
         self.assertIn("2025年2月20日", compact(pdf_text(pdf_before)))
 
+    def test_lost_frozen_file_is_rendered_again_from_the_frozen_content(self):
+        report = report_publish(self.data["report"], user=self.reviewer)
+        from django.core.files.storage import default_storage
+
+        default_storage.delete(report.frozen_pdf.name)
+        OneThing.objects.filter(pk=self.data["measured"][0].pk).update(materials_after=None)
+        response = self.client.get("/reports/2024.pdf")
+        self.assertEqual(response.status_code, 200)
+        text = compact(pdf_text(b"".join(response.streaming_content)))
+        self.assertIn(self.data["expected"]["one_things_reduction"], text)
+
     def test_cannot_publish_twice(self):
         report_publish(self.data["report"], user=self.reviewer)
         with self.assertRaises(ValidationError):
