@@ -92,7 +92,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
             self.message_user(request, _("已发布，报告内容和PDF已按当前数据固定。"), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:reports_annualreport_change", args=[pk]))
 
-    @admin.action(description=_("复制为下一年度报告草稿"))
+    @admin.action(description=_("复制为下一年度报告草稿"), permissions=["add"])
     def copy_to_next_year(self, request, queryset):
         for report in queryset:
             try:

@@ -82,7 +82,8 @@ class ScopedAdmin(SimpleHistoryAdmin):
             ids = user_departments(request.user)
             if ids is not None:
                 queryset = queryset.filter(pk__in=ids)
-        elif _status_field(related):
+        elif self.get_status_lookup() == f"{db_field.name}__status":
+            # The parent edition (or report) a row is written into must be a draft.
             queryset = queryset.filter(status=EditionStatus.DRAFT)
         related_admin = self.admin_site._registry.get(related)
         if isinstance(related_admin, ScopedAdmin) and related_admin.is_scoped(request):
@@ -138,7 +139,9 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     # ---- role-limited actions: @admin.action(permissions=["submit"|"publish"|"send_back"]) ----
     def has_submit_permission(self, request):
-        return self.has_view_permission(request) and can_submit(request.user)
+        # Editors' roles give it; so does the right to change the edition itself.
+        return self.has_view_permission(request) and (
+            can_submit(request.user) or self.has_change_permission(request))
 
     def has_publish_permission(self, request):
         return self.has_view_permission(request) and can_publish(request.user)

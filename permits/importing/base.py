@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from permits.models import AuditEvent, Department, ImportLog
-from permits.selectors.scope import user_departments
 from permits.services.audit import audit_record
 
 from .errors import ImportFailed, ImportProblem
@@ -98,8 +97,6 @@ class SpreadsheetImporter:
     def __init__(self):
         self.problems: list[ImportProblem] = []
         self._departments = None
-        # Department ids the importing user may write (None: all); set by run() from `user`.
-        self.allowed_departments = None
 
     # ---- problems ----
     def problem(self, row, column, message):
@@ -201,9 +198,6 @@ class SpreadsheetImporter:
             close = difflib.get_close_matches(name, list(self._departments), n=3, cutoff=0.4)
             hint = f"；相近的部门有：{'、'.join(close)}" if close else "；请先在“部门”中添加"
             self.problem(row, column, f"部门“{name}”不存在{hint}")
-        elif self.allowed_departments is not None and dept.pk not in self.allowed_departments:
-            self.problem(row, column, f"部门“{name}”不在您负责的部门范围内，不能导入")
-            return None
         return dept
 
     # ---- the flow ----
@@ -222,8 +216,6 @@ class SpreadsheetImporter:
         (so a failed import leaves no new edition behind)."""
         summary = ImportSummary(dry_run=dry_run)
         log = dict(catalogue=self.catalogue, file_name=filename[:300], user=user)
-        if user is not None:
-            self.allowed_departments = user_departments(user)
         try:
             rows = read_rows(data, filename)
             records = self.records(rows)

@@ -5,16 +5,17 @@ from .roles import DEPARTMENT_EDITOR, user_roles
 def user_departments(user):
     """The department ids a user is limited to, or None when not limited (bureau-wide roles).
 
-    A 部门编辑 is always limited: with no departments assigned they see nothing."""
+    Departments assigned in the staff profile limit any account; a 部门编辑 is always limited
+    (with no departments assigned they see nothing)."""
     if not getattr(user, "is_authenticated", False) or user.is_superuser:
         return None
     cached = getattr(user, "_department_scope", False)
     if cached is not False:
         return cached
-    ids = None
-    if DEPARTMENT_EDITOR in user_roles(user):
-        profile = getattr(user, "staff_profile", None)
-        ids = list(profile.departments.values_list("pk", flat=True)) if profile is not None else []
+    profile = getattr(user, "staff_profile", None)
+    ids = list(profile.departments.values_list("pk", flat=True)) if profile is not None else []
+    if not ids and DEPARTMENT_EDITOR not in user_roles(user):
+        ids = None
     user._department_scope = ids
     return ids
 

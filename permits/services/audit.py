@@ -27,6 +27,17 @@ def current_request():
     return getattr(HistoricalRecords.context, "request", None)
 
 
+def _plain(value):
+    """JSON-ready detail: lazy translations, dates and decimals become text; keys too."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
 def audit_record(action, obj=None, user=None, detail=None, *, request=None, success=True, username=""):
     """Record one event. `obj` may be any model instance (or None).
 
@@ -47,7 +58,7 @@ def audit_record(action, obj=None, user=None, detail=None, *, request=None, succ
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=str(obj)[:300] if obj is not None else "",
-        detail=detail or {},
+        detail=_plain(detail or {}),
     )
 
 

@@ -1,4 +1,6 @@
 """三员分立, the sign-in audit trail, immutable history rows and role sync after migrate."""
+import time
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -47,6 +49,18 @@ def refuse_combined_admin_roles(sender, instance, action, reverse, pk_set, **kwa
                 "change": action.removeprefix("post_"),
                 "groups": sorted(user.groups.values_list("name", flat=True)),
             })
+
+
+@receiver(user_logged_in)
+def start_session_clock(sender, request, user, **kwargs):
+    # Set at sign-in (the session is written then anyway), so later requests need not write it.
+    from .middleware import SESSION_SEEN, SESSION_STARTED
+
+    session = getattr(request, "session", None)
+    if session is not None:
+        now = int(time.time())
+        session[SESSION_STARTED] = now
+        session[SESSION_SEEN] = now
 
 
 @receiver(user_logged_in)
