@@ -3,13 +3,12 @@
 Two layers in the folder:
 - data/<app>.<model>.json — every catalogue, list, report, figure and setting row, keys kept, for an
   exact restore (import_all);
-- the spreadsheets people use: permits/*.csv in the permit import shape (permits.selectors.export),
-  reports/<year>.json (sections and figures), and whatever the other apps' `selectors.backup.export_files`
-  write (intermediaries, powers) when they provide one.
+- the spreadsheets people use, each in its import shape: permits/*.csv (permits.selectors.export),
+  powers/*.csv (permits.selectors.powers), intermediaries/*.csv (intermediaries.selectors),
+  and reports/<year>.json (sections and figures).
 Accounts, sessions and the audit trail are not part of it: they come back with pg_dump (docs/operations.md).
 """
 import json
-from importlib import import_module
 from pathlib import Path
 
 from django.apps import apps
@@ -21,17 +20,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from intermediaries.models import IntermediaryList
+from intermediaries.selectors import SERVICE_HEADERS, intermediary_export_rows
 from permits.importing.formats import write_csv
-from permits.models import AuditEvent, PermitCatalogue
+from permits.models import AuditEvent, DelegatedPower, PermitCatalogue, PowerCatalogue
 from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
+from permits.selectors.powers import POWER_HEADERS, power_export_rows
 from permits.services.audit import audit_record
 
 FORMAT = 1
 APPS = ("permits", "intermediaries", "reports", "portal")
 # Kept by pg_dump, not here: who may sign in, and what they did.
 EXCLUDED = {"permits.auditevent", "permits.importlog", "permits.staffprofile"}
-# Apps may add their spreadsheets in their import shape: `<app>.selectors.backup.export_files(dir)`.
-EXTRA_EXPORTERS = ("permits.selectors.backup", "intermediaries.selectors.backup", "reports.selectors.backup")
 
 
 def backup_models():
@@ -79,13 +79,9 @@ def export_all(directory, *, user=None):
         manifest["models"][model._meta.label_lower] = len(records)
         manifest["files"].append(name)
     manifest["files"] += export_permit_sheets(root)
+    manifest["files"] += export_power_sheets(root)
+    manifest["files"] += export_intermediary_sheets(root)
     manifest["files"] += export_reports(root)
-    for module_name in EXTRA_EXPORTERS:
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        manifest["files"] += [str(Path(f).relative_to(root)) for f in module.export_files(root)]
     _write_json(root / "manifest.json", manifest)
     audit_record(AuditEvent.Action.EXPORT, None, user, {"what": "export_all", "models": manifest["models"]})
     return manifest
@@ -99,6 +95,30 @@ def export_permit_sheets(root):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(write_csv(PERMIT_HEADERS, permit_export_rows(edition)))
         files.append(name)
+    return files
+
+
+def _sheet(root, name, headers, rows):
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(write_csv(headers, rows))
+    return name
+
+
+def export_power_sheets(root):
+    files = []
+    for catalogue in PowerCatalogue._base_manager.select_related("recipient").order_by("pk"):
+        powers = DelegatedPower.objects.filter(edition=catalogue).select_related("department").order_by("seq", "pk")
+        name = f"powers/{catalogue.pk:04d}-{catalogue.recipient.name}-{catalogue.edition}-{catalogue.status}.csv"
+        files.append(_sheet(root, name, POWER_HEADERS, power_export_rows(powers)))
+    return files
+
+
+def export_intermediary_sheets(root):
+    files = []
+    for edition in IntermediaryList._base_manager.select_related("region").order_by("pk"):
+        name = f"intermediaries/{edition.pk:04d}-{edition.region.name}-{edition.edition}-{edition.status}.csv"
+        files.append(_sheet(root, name, SERVICE_HEADERS, intermediary_export_rows(edition)))
     return files
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
+from intermediaries.models import IntermediaryList, IntermediaryService
 from permits.models import DelegatedPower, PermitCatalogue, PermitItem, PowerCatalogue, Region
 from permits.selectors.export import PERMIT_HEADERS
 from permits.services.editions import edition_copy, edition_publish
@@ -42,6 +43,9 @@ class RoundTripTests(TestCase):
         powers = PowerCatalogue.objects.create(title="高新区赋权目录", edition="2024年版", recipient=zone)
         DelegatedPower.objects.create(edition=powers, seq=1, department=department, name="食品经营许可",
                                       permit_item=PermitItem.objects.filter(edition=old).first())
+        services = IntermediaryList.objects.create(title="中介服务事项清单（2024年版）", edition="2024年版", region=city)
+        service = IntermediaryService.objects.create(edition=services, seq=1, name="环境影响评价", department=department)
+        service.permit_items.add(PermitItem.objects.filter(edition=old).first())
         report = AnnualReport.objects.create(year=2024, title="2024年法治政府建设年度报告")
         ReportSection.objects.create(report=report, order=1, heading="一、主要举措", body="共 {permit_items} 项")
         AnnualFigure.objects.create(year=2024, key="study_events", label="学习宣传活动", value=Decimal("2"), unit="场")
@@ -55,6 +59,8 @@ class RoundTripTests(TestCase):
             self.assertEqual(len(sheets), PermitCatalogue.objects.count())
             header = sheets[0].read_text(encoding="utf-8-sig").splitlines()[0]
             self.assertEqual(header.split(","), PERMIT_HEADERS)
+            for folder, count in (("powers", 1), ("intermediaries", 1)):
+                self.assertEqual(len(list(Path(first, folder).glob("*.csv"))), count, folder)
             report = json.loads(Path(first, "reports", "2024.json").read_text(encoding="utf-8"))
             self.assertEqual(report["report"]["sections"][0]["body"], "共 {permit_items} 项")
             self.assertEqual(report["figures"][0]["key"], "study_events")
