@@ -6,8 +6,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from permits.models import EditionStatus
+from permits.models import AuditEvent, EditionStatus
 from permits.selectors.roles import REVIEWER, user_has_role
+from permits.services.audit import audit_record
 from reports.models import AnnualReport, ReportSection
 from reports.placeholders import validate_placeholders
 
@@ -46,6 +47,7 @@ def report_publish(report, *, user=None, published_on=None):
     report.status = EditionStatus.PUBLISHED
     report.frozen_pdf.save(f"{report.year}-{content['state']}.pdf", ContentFile(pdf), save=False)
     report.save()
+    audit_record(AuditEvent.Action.PUBLISH, report, user, {"published_on": report.published_on.isoformat()})
     return report
 
 
@@ -62,6 +64,7 @@ def report_copy(report, *, year=None, user=None):
     )
     for s in report.sections.order_by("order", "pk"):
         ReportSection.objects.create(report=copy, order=s.order, level=s.level, heading=s.heading, body=s.body)
+    audit_record(AuditEvent.Action.COPY, copy, user, {"copied_from": report.pk})
     return copy
 
 

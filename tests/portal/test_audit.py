@@ -49,6 +49,16 @@ class RecordingTests(TestCase):
         ])
         self.assertEqual(AuditEvent.objects.get(action="send_back").detail["comment"], "请核对编码")
 
+    def test_report_copy_is_audited(self):
+        from reports.models import AnnualReport
+        from reports.services import report_copy
+
+        report = AnnualReport.objects.create(year=2024, title="2024年法治政府建设年度报告")
+        copy = report_copy(report, user=self.reviewer)
+        event = AuditEvent.objects.get(action=AuditEvent.Action.COPY, object_type="reports.AnnualReport")
+        self.assertEqual((event.object_id, event.username, event.detail["copied_from"]),
+                         (str(copy.pk), "reviewer", report.pk))
+
     def test_row_changes_keep_before_and_after(self):
         item = PermitItem.objects.get(edition=self.edition)
         before = item.name
