@@ -20,13 +20,26 @@ def user_departments(user):
     return ids
 
 
+def _crosses_many(model, lookup):
+    for name in lookup.split("__"):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+    return False
+
+
 def scope_queryset(user, queryset, department_lookup):
     if not department_lookup:
         return queryset
     ids = user_departments(user)
     if ids is None:
         return queryset
-    return queryset.filter(**{f"{department_lookup}__in": ids})
+    condition = {f"{department_lookup}__in": ids}
+    if _crosses_many(queryset.model, department_lookup):
+        # A row linked to two of the user's departments must still appear once.
+        return queryset.filter(pk__in=queryset.model._base_manager.filter(**condition).values("pk"))
+    return queryset.filter(**condition)
 
 
 def department_in_scope(user, department_id):

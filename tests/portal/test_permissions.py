@@ -300,3 +300,19 @@ class DepartmentScopeTests(TestCase):
         self.client.force_login(lonely)
         response = self.client.get(self.url("permititem", "changelist"))
         self.assertEqual(response.context["cl"].result_count, 0)
+
+
+class ManyDepartmentScopeTests(TestCase):
+    def test_row_linked_to_two_of_my_departments_is_listed_once(self):
+        import datetime
+
+        from permits.models import OneThing
+        from permits.selectors.scope import scope_queryset
+
+        a, b = DepartmentFactory(), DepartmentFactory()
+        bundle = OneThing.objects.create(name="开办餐饮店一件事", level=OneThing.Level.NATIONAL,
+                                         launched_on=datetime.date(2024, 3, 1))
+        bundle.departments.set([a, b])
+        OneThing.objects.create(name="其他", level=OneThing.Level.CITY, launched_on=datetime.date(2024, 3, 1))
+        editor = make_staff("editor_two", roles.DEPARTMENT_EDITOR, departments=[a, b])
+        self.assertEqual(list(scope_queryset(editor, OneThing.objects.all(), "departments")), [bundle])
