@@ -52,6 +52,34 @@ def report_publish(report, *, user=None, published_on=None):
 
 
 @transaction.atomic
+def report_submit(report, *, user=None):
+    """An editor hands a draft report to review."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != EditionStatus.DRAFT:
+        raise ValidationError(f"《{report}》不是草稿，不能提交审核。")
+    report.status = EditionStatus.SUBMITTED
+    report.review_comment = ""
+    report.save(update_fields=["status", "review_comment", "updated_at"])
+    audit_record(AuditEvent.Action.SUBMIT, report, user)
+    return report
+
+
+@transaction.atomic
+def report_send_back(report, *, user=None, comment=""):
+    """A reviewer returns a submitted report to its editors with a comment."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != EditionStatus.SUBMITTED:
+        raise ValidationError(f"《{report}》不在待审核状态，不能退回。")
+    if not comment.strip():
+        raise ValidationError("退回时请填写审核意见。")
+    report.status = EditionStatus.DRAFT
+    report.review_comment = comment.strip()
+    report.save(update_fields=["status", "review_comment", "updated_at"])
+    audit_record(AuditEvent.Action.SEND_BACK, report, user, {"comment": report.review_comment})
+    return report
+
+
+@transaction.atomic
 def report_copy(report, *, year=None, user=None):
     """Next year's draft from this report: title, intro and sections copied; figures are not."""
     year = year or report.year + 1
@@ -68,4 +96,5 @@ def report_copy(report, *, year=None, user=None):
     return copy
 
 
-__all__ = ["report_publish", "report_copy", "report_check_publishable", "report_pdf_filename"]
+__all__ = ["report_publish", "report_submit", "report_send_back", "report_copy", "report_check_publishable",
+           "report_pdf_filename"]
