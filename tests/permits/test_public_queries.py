@@ -1,0 +1,53 @@
+"""SQL queries per public page do not grow with the catalogue."""
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from tests.portal.catalogue_data import FOOD_CODE, build_published_catalogue, site_profile
+
+# Page → expected queries (city region, edition and site profile included); same for 4 and 44 items.
+EXPECTED = {
+    "/permits/": 13,
+    "/permits/?q=许可&fee=free&situation=新设": 13,
+    "/permits/?q=食品經營": 13,
+    f"/permits/{FOOD_CODE}/": 7,
+    "guide": 5,
+    "/permits/changes/": 7,
+    "/": 9,
+    "/permits/export.json": 7,
+    "/permits/export.csv": 4,
+}
+
+
+class QueryCountMixin:
+    extra = 0
+
+    @classmethod
+    def setUpTestData(cls):
+        site_profile()
+        cls.data = build_published_catalogue(extra=cls.extra)
+
+    def url(self, key):
+        return f"/permits/guide/{self.data['guide'].code}/" if key == "guide" else key
+
+    def test_query_counts(self):
+        for key, expected in EXPECTED.items():
+            with self.subTest(page=key):
+                url = self.url(key)
+                self.client.get(url)  # warm converters and caches outside the count
+                with self.assertNumQueries(expected):
+                    response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+
+
+class SmallCatalogueQueries(QueryCountMixin, TestCase):
+    extra = 0
+
+
+class LargerCatalogueQueries(QueryCountMixin, TestCase):
+    extra = 40
+
+    def test_list_queries_equal_to_small_list(self):
+        with CaptureQueriesContext(connection) as ctx:
+            self.client.get("/permits/?page=2")
+        self.assertEqual(len(ctx.captured_queries), EXPECTED["/permits/"])
