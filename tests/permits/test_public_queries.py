@@ -12,7 +12,7 @@ EXPECTED = {
     "/permits/?q=食品經營": 13,
     f"/permits/{FOOD_CODE}/": 7,
     "guide": 5,
-    "/permits/changes/": 7,
+    "/permits/changes/": 6,
     "/": 9,
     "/permits/export.json": 7,
     "/permits/export.csv": 4,
