@@ -4,9 +4,10 @@ Every function runs a fixed number of queries whatever the size of the catalogue
 """
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from permits.models import (
@@ -124,17 +125,14 @@ class PermitSearch:
             state.ignored.append("page")
         return state
 
-    def handling_conditions(self, *, without=None):
-        conds = {}
-        if self.level and without != "level":
-            conds["sub_item__exercise_level"] = self.level
-        if self.situation and without != "situation":
-            conds["situation"] = self.situation
-        if self.fee and without != "fee":
-            conds["fee"] = self.fee == "paid"
-        if self.online and without != "online":
-            conds["online_depth"] = self.online
-        return conds
+    def handling_values(self):
+        """{position in HANDLING_FILTERS: wanted value} of the active handling filters."""
+        values = {}
+        for index, (key, _lookup, _label) in enumerate(HANDLING_FILTERS):
+            value = getattr(self, key)
+            if value:
+                values[index] = (value == "paid") if key == "fee" else value
+        return values
 
     def params(self):
         """The state as URL parameters (page excluded), in a stable order."""
@@ -154,64 +152,122 @@ def published_permit_catalogue():
     return current_published(PermitCatalogue)
 
 
-def permit_items_matching(edition, search, *, without=None):
-    """Items of `edition` matching the search text and filters (one filter left out for facet counts)."""
+def permit_items_matching(edition, search):
+    """Items of `edition` whose item, sub-item or handling-item names/codes (or legal basis) match q."""
     qs = PermitItem.objects.filter(edition=edition)
     for variants in query_terms(search.q):
         qs = qs.filter(_term_q(variants))
-    if search.department and without != "department":
-        qs = qs.filter(department_id=search.department)
-    conds = search.handling_conditions(without=without)
-    if conds:
-        qs = qs.filter(Exists(HandlingItem.objects.filter(sub_item__item=OuterRef("pk"), **conds)))
     return qs
 
 
-def permit_item_page(edition, search, *, page_size=PAGE_SIZE):
-    """(items of the page, total, page number, page count); an out-of-range page shows the last one."""
-    qs = permit_items_matching(edition, search)
-    total = qs.count()
-    pages = max((total + page_size - 1) // page_size, 1)
-    page = min(search.page, pages)
-    start = (page - 1) * page_size
-    items = list(
-        qs.select_related("department")
-        .prefetch_related(
-            Prefetch("sub_items", queryset=SubItem.objects.order_by("seq", "code").prefetch_related(
-                Prefetch("handling_items", queryset=HandlingItem.objects.order_by("seq", "code").only(
-                    "id", "sub_item_id", "code", "name", "situation", "fee", "online_depth", "promised_days",
-                ))
-            ))
-        )
-        .order_by("seq", "pk")[start:start + page_size]
-    ) if total else []
-    return items, total, page, pages
+@dataclass
+class PermitListPage:
+    items: list
+    total: int
+    page: int
+    pages: int
+    facets: dict
 
 
-def permit_facets(edition, search):
-    """For each filter, its options with the number of items selecting it would give."""
+# Published editions are locked, so their filter rows can be kept per process, keyed by the
+# edition's identity and last change; a newly published edition gets a new key.
+_FILTER_ROWS = {}
+_FILTER_ROWS_MAX = 4
+
+
+@dataclass
+class FilterRows:
+    items: list  # (item pk, department pk) in list order
+    handlings: dict  # item pk → [(level, situation, fee, online depth), ...]
+    values: list  # per HANDLING_FILTERS position: item pk → set of values
+
+
+def permit_filter_rows(edition):
+    """The slim rows filters and counts are computed from (two queries on first use per edition)."""
+    key = (edition.pk, edition.updated_at, edition.status)
+    cached = _FILTER_ROWS.get(key)
+    if cached is not None:
+        return cached
+    items = list(PermitItem.objects.filter(edition=edition).order_by("seq", "pk").values_list("pk", "department_id"))
+    handlings = defaultdict(list)
+    values = [defaultdict(set) for _ in HANDLING_FILTERS]
+    for item_id, *row in (
+        HandlingItem.objects.filter(edition=edition).order_by()
+        .values_list("sub_item__item_id", *(lookup for _key, lookup, _label in HANDLING_FILTERS))
+    ):
+        handlings[item_id].append(tuple(row))
+        for index, value in enumerate(row):
+            values[index][item_id].add(value)
+    rows = FilterRows(items=items, handlings=dict(handlings), values=[dict(v) for v in values])
+    if edition.status == EditionStatus.PUBLISHED:
+        if len(_FILTER_ROWS) >= _FILTER_ROWS_MAX:
+            _FILTER_ROWS.clear()
+        _FILTER_ROWS[key] = rows
+    return rows
+
+
+def permit_list_page(edition, search, *, page_size=PAGE_SIZE):
+    """One page of the filtered list plus, for every filter option, the count selecting it would give.
+
+    The text search runs in the database (trigram indexes on PostgreSQL); filters and counts are worked
+    out in Python from slim per-edition rows, so the number of queries stays fixed.
+    """
     from permits.models import Department
 
-    facets = {}
-    dept_counts = (
-        permit_items_matching(edition, search, without="department")
-        .order_by().values("department_id").annotate(n=Count("pk"))
-    )
-    counts = {row["department_id"]: row["n"] for row in dept_counts}
-    names = dict(Department.objects.filter(pk__in=counts).values_list("pk", "name")) if counts else {}
-    facets["department"] = sorted(
-        [(pk, names.get(pk, ""), n) for pk, n in counts.items()], key=lambda r: (-r[2], r[1])
-    )
-    for key, lookup, _label in HANDLING_FILTERS:
-        items = permit_items_matching(edition, search, without=key)
-        rows = (
-            HandlingItem.objects.filter(
-                edition=edition, sub_item__item__in=items, **search.handling_conditions(without=key)
-            )
-            .order_by().values(lookup).annotate(n=Count("sub_item__item_id", distinct=True))
+    data = permit_filter_rows(edition)
+    rows = data.items
+    if search.q:
+        matched = set(permit_items_matching(edition, search).values_list("pk", flat=True))
+        rows = [row for row in rows if row[0] in matched]
+    handlings = data.handlings
+    conditions = list(search.handling_values().items())
+
+    def fits(item_id, conds):
+        if not conds:
+            return True
+        return any(all(h[i] == v for i, v in conds) for h in handlings.get(item_id, ()))
+
+    if conditions:
+        rows_fitting = [row for row in rows if fits(row[0], conditions)]
+    else:
+        rows_fitting = rows
+    if search.department:
+        in_department = [row for row in rows if row[1] == search.department]
+        matching = [row for row in rows_fitting if row[1] == search.department]
+    else:
+        in_department = rows
+        matching = rows_fitting
+
+    departments = Counter(row[1] for row in rows_fitting)
+    names = dict(Department.objects.filter(pk__in=list(departments)).values_list("pk", "name")) if departments else {}
+    facets = {"department": sorted(((pk, names.get(pk, ""), n) for pk, n in departments.items()),
+                                   key=lambda r: (-r[2], r[1]))}
+    for index, (key, _lookup, _label) in enumerate(HANDLING_FILTERS):
+        others = [(i, v) for i, v in conditions if i != index]
+        counter = Counter()
+        if others:
+            for row in in_department:
+                counter.update({h[index] for h in handlings.get(row[0], ()) if all(h[i] == v for i, v in others)})
+        else:
+            values = data.values[index]
+            for row in in_department:
+                counter.update(values.get(row[0], ()))
+        facets[key] = dict(counter)
+
+    total = len(matching)
+    pages = max((total + page_size - 1) // page_size, 1)
+    page = min(search.page, pages)
+    ids = [row[0] for row in matching[(page - 1) * page_size:page * page_size]]
+    items = list(
+        PermitItem.objects.filter(pk__in=ids).select_related("department").order_by("seq", "pk")
+        .prefetch_related(
+            Prefetch("sub_items", queryset=SubItem.objects.order_by("seq", "code")),
+            Prefetch("sub_items__handling_items", queryset=HandlingItem.objects.order_by("seq", "code").only(
+                "id", "sub_item_id", "code", "name", "situation", "fee", "online_depth", "promised_days",
+            )),
         )
-        facets[key] = {row[lookup]: row["n"] for row in rows}
-    return facets
+    ) if ids else []
+    return PermitListPage(items=items, total=total, page=page, pages=pages, facets=facets)
 
 
 def facet_options(facets):

@@ -33,8 +33,9 @@ def item_list(request):
     params = search.params()
     context = {"edition": edition, "search": search, "params": params}
     if edition is not None:
-        items, total, page, pages = sel.permit_item_page(edition, search)
-        options = sel.facet_options(sel.permit_facets(edition, search))
+        result = sel.permit_list_page(edition, search)
+        items, total, page, pages = result.items, result.total, result.page, result.pages
+        options = sel.facet_options(result.facets)
         filters = []
         labels = {"department": _("主管部门"), "level": _("行使层级"), "situation": _("办理情形"),
                   "fee": _("是否收费"), "online": _("网上办理深度")}
@@ -59,6 +60,7 @@ def item_list(request):
             "prev_url": _url(params, page=page - 1 if page > 2 else "") if page > 1 else None,
             "next_url": _url(params, page=page + 1) if page < pages else None,
             "page_links": [
+                None if n is None else
                 {"number": n, "url": _url(params, page=n if n > 1 else ""), "current": n == page}
                 for n in _page_window(page, pages)
             ],

@@ -129,6 +129,24 @@ class ListAndSearchTests(TestCase):
         self.assertEqual(self.get(q="_").context["total"], 0)
 
 
+class PageWindowTests(TestCase):
+    def test_window_with_gaps(self):
+        from permits.views.catalogue import _page_window
+
+        self.assertEqual(_page_window(1, 1), [1])
+        self.assertEqual(_page_window(5, 10), [1, None, 3, 4, 5, 6, 7, None, 10])
+        self.assertEqual(_page_window(1, 10), [1, 2, 3, None, 10])
+
+    def test_many_pages_render_with_ellipsis(self):
+        site_profile()
+        build_published_catalogue(extra=200)
+        response = self.client.get("/permits/", {"page": 5})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "…")
+        self.assertContains(response, 'rel="next"')
+        self.assertContains(response, 'rel="prev"')
+
+
 class NoPublishedEditionTests(TestCase):
     def test_list_says_not_published_and_item_is_404(self):
         PermitCatalogueFactory()

@@ -7,9 +7,9 @@ from tests.portal.catalogue_data import FOOD_CODE, build_published_catalogue, si
 
 # Page → expected queries (city region, edition and site profile included); same for 4 and 44 items.
 EXPECTED = {
-    "/permits/": 13,
-    "/permits/?q=许可&fee=free&situation=新设": 13,
-    "/permits/?q=食品經營": 13,
+    "/permits/": 7,
+    "/permits/?q=许可&fee=free&situation=新设": 8,
+    "/permits/?q=食品經營": 8,
     f"/permits/{FOOD_CODE}/": 7,
     "guide": 5,
     "/permits/changes/": 6,
@@ -40,6 +40,34 @@ class QueryCountMixin:
                 self.assertEqual(response.status_code, 200)
 
 
+class ColdListQueries(TestCase):
+    """The first list request of a newly published edition reads its filter rows: two more queries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        site_profile()
+        cls.data = build_published_catalogue(extra=5)
+
+    def test_cold_then_warm(self):
+        from permits.selectors import catalogue
+
+        catalogue._FILTER_ROWS.clear()
+        with self.assertNumQueries(EXPECTED["/permits/"] + 2):
+            self.client.get("/permits/")
+        with self.assertNumQueries(EXPECTED["/permits/"]):
+            self.client.get("/permits/")
+
+    def test_new_publication_is_seen(self):
+        from permits.services.editions import edition_copy, edition_publish
+        from tests.factories import PermitItemFactory
+
+        before = self.client.get("/permits/").context["total"]
+        draft = edition_copy(self.data["edition"])
+        PermitItemFactory(edition=draft, department=self.data["departments"][0], code="55555555555Y")
+        edition_publish(draft)
+        self.assertEqual(self.client.get("/permits/").context["total"], before + 1)
+
+
 class SmallCatalogueQueries(QueryCountMixin, TestCase):
     extra = 0
 
@@ -48,6 +76,7 @@ class LargerCatalogueQueries(QueryCountMixin, TestCase):
     extra = 40
 
     def test_list_queries_equal_to_small_list(self):
+        self.client.get("/permits/")
         with CaptureQueriesContext(connection) as ctx:
             self.client.get("/permits/?page=2")
         self.assertEqual(len(ctx.captured_queries), EXPECTED["/permits/"])
