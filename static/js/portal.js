@@ -8,6 +8,12 @@
       window.print();
     }
   });
+  // Filters start folded on narrow screens so the results come first.
+  if (window.matchMedia && window.matchMedia("(max-width: 1000px)").matches) {
+    document.querySelectorAll("details[data-collapse-narrow]").forEach(function (el) {
+      el.removeAttribute("open");
+    });
+  }
   document.addEventListener("change", function (event) {
     var select = event.target.closest("select[data-autosubmit]");
     if (select && select.form) {

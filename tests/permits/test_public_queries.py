@@ -80,3 +80,27 @@ class LargerCatalogueQueries(QueryCountMixin, TestCase):
         with CaptureQueriesContext(connection) as ctx:
             self.client.get("/permits/?page=2")
         self.assertEqual(len(ctx.captured_queries), EXPECTED["/permits/"])
+
+
+class TrigramIndexTests(TestCase):
+    """On PostgreSQL the search columns carry GIN trigram indexes on UPPER(col), which icontains uses."""
+
+    def test_indexes_exist_and_serve_icontains(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("pg_trgm 索引只在 PostgreSQL 上创建")
+        from permits.models import PermitItem
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_upper_trgm"])
+            names = {row[0] for row in cursor.fetchall()}
+        for table, column in [("permititem", "name"), ("permititem", "code"), ("permititem", "legal_basis"),
+                              ("subitem", "name"), ("subitem", "code"), ("handlingitem", "name"),
+                              ("handlingitem", "code")]:
+            self.assertIn(f"permits_{table}_{column}_upper_trgm", names)
+        sql, params = PermitItem.objects.order_by().filter(name__icontains="食品经营").values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test tables: force the choice
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("permits_permititem_name_upper_trgm", plan)
