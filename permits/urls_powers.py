@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from permits.views import powers
 
 app_name = "powers"
 
-urlpatterns = []
+urlpatterns = [
+    path("", powers.catalogue_list, name="catalogue.list"),
+    path("<int:pk>/", powers.catalogue_detail, name="catalogue.detail"),
+    path("<int:pk>/export.<str:fmt>", powers.catalogue_export, name="catalogue.export"),
+]

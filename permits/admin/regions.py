@@ -1,1 +1,29 @@
-"""Admin: regions."""
+"""Admin: regions and departments (searchable, so catalogue rows can autocomplete them)."""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from permits.models import Department, Region
+
+admin.site.site_header = _("新余市行政审批局 门户管理")
+admin.site.site_title = _("新余市行政审批局")
+admin.site.index_title = _("管理首页")
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "parent", "code", "order")
+    list_filter = ("kind",)
+    search_fields = ("name", "code")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    ordering = ("order", "id")
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "region", "order")
+    list_filter = ("region",)
+    search_fields = ("name", "short_name")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region",)
+    ordering = ("order", "id")

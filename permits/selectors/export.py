@@ -81,3 +81,44 @@ def permit_export_rows(edition):
             handling.enquiry_phone, handling.complaint_phone, handling.online_url,
             handling.result_document, "\n".join(material_line(m) for m in handling.materials.all()),
         ]
+
+
+def export_types():
+    """Extension → content type of the django-import-export formats the project offers."""
+    from permits.importing.formats import EXPORT_FORMATS
+
+    types = {}
+    for format_class in EXPORT_FORMATS:
+        fmt = format_class()
+        types[fmt.get_extension()] = fmt.get_content_type() + ("" if fmt.is_binary() else "; charset=utf-8")
+    return types
+
+TEMPLATE_EXAMPLE = [
+    1, "00016421300Y", "食品经营许可", "000164213001", "食品经营许可（新办）", "00016421300101",
+    "食品经营许可证核发（新办）", "市市场监管局", "市行政审批局", "《中华人民共和国食品安全法》第三十五条",
+    "市级", "市级", 20, 5, "否", "",
+    "市级", "", "新设", "具有与经营的食品品种、数量相适应的经营场所", "申请→受理→审查→决定→送达", "", "", 0,
+    "全程网办", "新余市政务服务中心", "工作日 9:00-17:00", "0790-0000000", "12345", "https://www.jxzwfww.gov.cn/",
+    "食品经营许可证", MATERIAL_SEP.join(["食品经营许可申请书", "必要", "原件", "1", "申请人自备", ""]),
+]
+
+
+def permit_export_file(edition, fmt):
+    """(bytes, file name, content type) of an edition in `fmt` (xlsx or csv); formulas neutralised."""
+    from permits.importing.formats import write_csv, write_xlsx
+
+    rows = permit_export_rows(edition)
+    name = f"{edition.title}.{fmt}"
+    if fmt == "csv":
+        return write_csv(PERMIT_HEADERS, rows), name, export_types()[fmt]
+    return write_xlsx(PERMIT_HEADERS, rows, title="行政许可事项清单"), name, export_types()["xlsx"]
+
+
+def permit_template_file(fmt="xlsx"):
+    """An import template: the headers and one example row."""
+    from permits.importing.formats import write_csv, write_xlsx
+
+    name = f"行政许可事项清单导入模板.{fmt}"
+    if fmt == "csv":
+        return write_csv(PERMIT_HEADERS, [TEMPLATE_EXAMPLE]), name, export_types()[fmt]
+    return write_xlsx(PERMIT_HEADERS, [TEMPLATE_EXAMPLE], title="导入模板"), name, export_types()["xlsx"]
