@@ -1,5 +1,6 @@
 """Public views of the published permit list: list and search, item, guide, changes, open data."""
 import json
+import re
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, JsonResponse
@@ -9,8 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
 from permits.importing.formats import write_csv, write_xlsx
+from permits.models.catalogue import HANDLING_CODE_RE, ITEM_CODE_RE
 from permits.selectors import catalogue as sel
 from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
+
+
+ITEM_CODE = re.compile(ITEM_CODE_RE.replace("$", r"\Z"))
+HANDLING_CODE = re.compile(HANDLING_CODE_RE.replace("$", r"\Z"))
 
 
 def _published_or_404():
@@ -125,6 +131,8 @@ def government_service_ld(request, item):
 
 @require_safe
 def item_detail(request, code):
+    if not ITEM_CODE.match(code):
+        raise Http404(_("事项编码格式不正确"))
     edition = _published_or_404()
     item = sel.permit_item_detail(edition, code)
     if item is None:
@@ -140,6 +148,8 @@ def item_detail(request, code):
 
 @require_safe
 def guide(request, code):
+    if not HANDLING_CODE.match(code):
+        raise Http404(_("业务办理项编码格式不正确"))
     edition = _published_or_404()
     handling = sel.handling_guide(edition, code)
     if handling is None:

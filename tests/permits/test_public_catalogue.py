@@ -195,6 +195,9 @@ class ItemAndGuideTests(TestCase):
         # The archived edition's dropped item is not public any more.
         self.assertEqual(self.client.get("/permits/00012345800Y/").status_code, 404)
         self.assertEqual(self.client.get("/permits/guide/00000000000000/").status_code, 404)
+        for bad in ["/permits/%00/", "/permits/guide/%00%01/", "/permits/" + "9" * 300 + "/",
+                    "/permits/00016421300Y%0A/", "/permits/guide/食品/"]:
+            self.assertEqual(self.client.get(bad).status_code, 404, bad)
 
     def test_guide_shows_every_field_and_materials(self):
         guide = self.data["guide"]
