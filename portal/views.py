@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from intermediaries.models import IntermediaryService
 from permits.models import DelegatedPower, EditionStatus, OneThing
 from permits.selectors.catalogue import permit_catalogue_counts, published_permit_catalogue
 
@@ -24,8 +25,6 @@ SECTIONS = [
 
 def _intermediary_count():
     # Portal is the top floor: it may read the intermediary list directly.
-    from intermediaries.models import IntermediaryService
-
     return IntermediaryService.objects.filter(
         edition__status=EditionStatus.PUBLISHED, edition__region__parent=None
     ).count()

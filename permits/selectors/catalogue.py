@@ -100,9 +100,9 @@ class PermitSearch:
                 state.department = int(dept)
             else:
                 state.ignored.append("department")
-        level = clean_query(params.get("level", ""))[:64]
-        state.level = level
-        situation = params.get("situation", "")
+        # Traditional pages submit their form values converted (縣級, 新設): fold them back.
+        state.level = to_simplified(clean_query(params.get("level", ""))[:64])
+        situation = to_simplified(params.get("situation", "")[:8])
         if situation in Situation.values:
             state.situation = situation
         elif situation:

@@ -93,6 +93,11 @@ class ListAndSearchTests(TestCase):
                     followed = self.client.get(reverse("permits:item.list") + option["url"])
                     self.assertEqual(followed.context["total"], option["count"])
 
+    def test_filter_values_in_traditional_characters(self):
+        simplified = self.get(level="县级", situation="新设").context["total"]
+        self.assertGreater(simplified, 0)
+        self.assertEqual(self.get(level="縣級", situation="新設").context["total"], simplified)
+
     def test_state_lives_in_url(self):
         response = self.get(q="食品", situation="新设")
         options = {f["key"]: f for f in response.context["filters"]}
