@@ -37,7 +37,8 @@ def item_list(request):
     edition = sel.published_permit_catalogue()
     search = sel.PermitSearch.from_params(request.GET)
     params = search.params()
-    context = {"edition": edition, "search": search, "params": params}
+    terms = [variant for variants in sel.query_terms(search.q) for variant in variants]
+    context = {"edition": edition, "search": search, "params": params, "terms": terms}
     if edition is not None:
         result = sel.permit_list_page(edition, search)
         items, total, page, pages = result.items, result.total, result.page, result.pages

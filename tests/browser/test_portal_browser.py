@@ -51,7 +51,7 @@ def test_search_open_item_guide_and_switch_script(browser, live_server, catalogu
         page.wait_for_url("**/permits/?q=*")
         results = page.locator(".result h2 a")
         assert "食品经营许可" in results.all_inner_texts()
-        page.click(".result h2 a:text-is('食品经营许可')")
+        page.get_by_role("link", name="食品经营许可", exact=True).click()
         page.wait_for_url("**/permits/00016421300Y/")
         assert page.inner_text("h1") == "食品经营许可"
         page.click("a:has-text('查看指南') >> nth=0")

@@ -61,7 +61,15 @@ class ListAndSearchTests(TestCase):
     def test_traditional_query_finds_simplified_data(self):
         response = self.get(q="食品經營")
         self.assertEqual([i.code for i in response.context["items"]], [FOOD_CODE])
-        self.assertContains(response, "食品经营许可")
+
+    def test_matches_are_marked_and_escaped(self):
+        response = self.get(q="食品經營")
+        self.assertContains(response, "<mark>食品经营</mark>许可")
+        from permits.templatetags.permit_search import highlight
+
+        self.assertEqual(highlight("<b>食品</b>", ["食品"]), "&lt;b&gt;<mark>食品</mark>&lt;/b&gt;")
+        self.assertEqual(highlight("a&b", ["&"]), "a<mark>&amp;</mark>b")
+        self.assertEqual(highlight("食品", []), "食品")
 
     def test_several_words_must_all_match(self):
         self.assertEqual(self.get(q="食品 新办").context["total"], 1)

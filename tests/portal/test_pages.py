@@ -215,3 +215,11 @@ class SitemapRobotsTests(TestCase):
         for _label, url in NAV:
             self.assertContains(response, f'href="{url}"')
         self.assertContains(response, "/permits/export.csv")
+
+
+class AdminNotConvertedTests(TestCase):
+    def test_admin_stays_simplified_with_traditional_cookie(self):
+        self.client.cookies["zh"] = "hant"
+        html = self.client.get("/admin/login/").content.decode()
+        self.assertIn("用户名", html)
+        self.assertNotIn("用戶名", html)
