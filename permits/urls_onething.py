@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from permits.views import onething
 
 app_name = "onething"
 
-urlpatterns = []
+urlpatterns = [
+    path("", onething.one_thing_index, name="bundle.list"),
+]

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.report_list, name="report.list"),
+    path("<int:year>/", views.report_detail, name="report.detail"),
+    path("<int:year>.pdf", views.report_pdf_download, name="report.pdf"),
+]

@@ -1,0 +1,42 @@
+"""Writes for the intermediary service lists (the lifecycle itself is permits.services.editions)."""
+from .importing import IntermediaryImporter
+from .models import IntermediaryService
+
+
+def intermediary_list_copy_children(source, target):
+    """Copy the services of `source` into `target` with their links to permit items (a few queries)."""
+    services = list(IntermediaryService.objects.filter(edition=source).order_by("pk"))
+    old_pks = [service.pk for service in services]
+    for service in services:
+        service.pk = None
+        service.id = None
+        service.edition = target
+    IntermediaryService.objects.bulk_create(services, batch_size=500)
+    new_pk = {old: service.pk for old, service in zip(old_pks, services)}
+    through = IntermediaryService.permit_items.through
+    links = through.objects.filter(intermediaryservice__edition=source).values_list(
+        "intermediaryservice_id", "permititem_id"
+    )
+    through.objects.bulk_create(
+        [through(intermediaryservice_id=new_pk[service_id], permititem_id=item_id) for service_id, item_id in links],
+        batch_size=1000,
+    )
+
+
+def intermediary_import(data, filename, *, edition, dry_run=False, user=None):
+    """Import a spreadsheet into the draft list `edition` (all or nothing). Raises ImportFailed.
+
+    Returns the ImportSummary; `summary.removed` counts services the file no longer lists."""
+    return IntermediaryImporter().run(data, filename, edition, dry_run=dry_run, user=user)
+
+
+def intermediary_import_message(summary):
+    """One Chinese sentence describing what an import did or would do."""
+    text = summary.describe()
+    removed = getattr(summary, "removed", 0)
+    if removed:
+        text += f"，删除中介服务事项 {removed} 个"
+    unchanged = sum(1 for entry in summary.preview if entry["action"] == "不变")
+    if unchanged:
+        text += f"，{unchanged} 个无变化"
+    return text

@@ -1,0 +1,68 @@
+"""Publishing (which freezes a report) and starting next year's report from this one."""
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from permits.models import EditionStatus
+from permits.selectors.roles import REVIEWER, user_has_role
+from reports.models import AnnualReport, ReportSection
+from reports.placeholders import validate_placeholders
+
+from .content import content_key, missing_figures, report_content
+from .pdf import report_build_pdf, report_pdf_filename
+
+
+def report_check_publishable(report):
+    """Raise ValidationError if the report cannot be published as it stands."""
+    if report.is_published:
+        raise ValidationError(f"《{report}》已发布。")
+    content = report_content(report)
+    for section in content["sections"]:
+        validate_placeholders(section["heading"] + "\n" + section["body"], content["figures"].keys())
+    missing = missing_figures(content)
+    if missing:
+        raise ValidationError(
+            "以下数据缺失，不能发布：%(missing)s。请先补录年度数据或发布对应清单。",
+            code="missing_figures", params={"missing": "、".join(missing)},
+        )
+    return content
+
+
+@transaction.atomic
+def report_publish(report, *, user=None, published_on=None):
+    """Freeze the report's prose, figures and PDF as they are now and publish it (reviewers only)."""
+    if user is not None and not user_has_role(user, REVIEWER):
+        raise PermissionDenied("只有“审核发布”角色可以发布年度报告。")
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    report.published_on = published_on or report.published_on or timezone.localdate()
+    content = report_check_publishable(report)
+    content["published_on"] = report.published_on.isoformat()
+    pdf = report_build_pdf(report, content=content)
+    content["state"] = content_key(content)
+    report.frozen_figures = content
+    report.status = EditionStatus.PUBLISHED
+    report.frozen_pdf.save(f"{report.year}-{content['state']}.pdf", ContentFile(pdf), save=False)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def report_copy(report, *, year=None, user=None):
+    """Next year's draft from this report: title, intro and sections copied; figures are not."""
+    year = year or report.year + 1
+    if AnnualReport.objects.filter(year=year).exists():
+        raise ValidationError(f"{year}年度报告已存在。")
+    old, new = str(report.year), str(year)
+    copy = AnnualReport.objects.create(
+        year=year, organisation=report.organisation, title=re.sub(old, new, report.title),
+        intro=report.intro.replace(old, new), copied_from=report,
+    )
+    for s in report.sections.order_by("order", "pk"):
+        ReportSection.objects.create(report=copy, order=s.order, level=s.level, heading=s.heading, body=s.body)
+    return copy
+
+
+__all__ = ["report_publish", "report_copy", "report_check_publishable", "report_pdf_filename"]

@@ -1,0 +1,119 @@
+"""The PDF: WeasyPrint after GB/T 9704-2012, rendered once per state of the data and kept in storage.
+
+The state key is a digest of the report's content (prose, figures, chart data), so any change in
+the report, its sections, the year's staff figures or a catalogue figure gives a new PDF; a lock in
+the shared cache makes concurrent requests for the same unrendered state render it once.
+"""
+import datetime
+import logging
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from .content import content_key, report_content, report_render_html
+
+logger = logging.getLogger(__name__)
+
+CACHE_DIR = "reports/cache"
+LOCK_TIMEOUT = 120  # seconds a renderer may hold the lock before others give up waiting
+WAIT_STEP = 0.05
+PDF_VARIANT = "pdf/a-3u"
+PRUNE_AFTER = datetime.timedelta(hours=1)
+
+
+@lru_cache(maxsize=1)
+def _stylesheet():
+    from weasyprint import CSS
+
+    path = finders.find("reports/pdf.css")
+    return CSS(string=Path(path).read_text(encoding="utf-8"))
+
+
+def render_pdf_bytes(html):
+    """HTML → archival PDF bytes (PDF/A-3u, tagged); metadata comes from the document's head."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(Path(__file__).resolve().parent)).write_pdf(
+        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, pdf_tags=True, uncompressed_pdf=False,
+    )
+
+
+def report_build_pdf(report, *, content=None):
+    """The PDF bytes of a report in its current state (not cached)."""
+    content = content or report_content(report)
+    return render_pdf_bytes(report_render_html(report, content=content, for_pdf=True))
+
+
+def cache_path(key):
+    return f"{CACHE_DIR}/{key}.pdf"
+
+
+def _ready(path, lock):
+    # While the lock is held the file may still be being written.
+    return cache.get(lock) is None and default_storage.exists(path)
+
+
+def cached_render(key, render, *, wait=LOCK_TIMEOUT):
+    """Storage path of the PDF for `key`, calling render() -> bytes only if no one has yet.
+
+    One process takes the cache lock and renders; the others poll storage until the file appears."""
+    path = cache_path(key)
+    lock = f"reports:pdf-lock:{key}"
+    if _ready(path, lock):
+        return path
+    deadline = time.monotonic() + wait
+    while True:
+        if cache.add(lock, 1, timeout=LOCK_TIMEOUT):
+            try:
+                if not default_storage.exists(path):
+                    data = render()
+                    # Save under the final name only when complete, so readers never see half a file.
+                    default_storage.save(path, ContentFile(data))
+                return path
+            finally:
+                cache.delete(lock)
+        time.sleep(WAIT_STEP)
+        if _ready(path, lock):
+            return path
+        if time.monotonic() > deadline:
+            logger.warning("PDF lock %s held too long; rendering here", key)
+            cache.delete(lock)
+
+
+def report_pdf(report):
+    """(storage path, etag) of the PDF to serve: the frozen one if published, else the cached live one."""
+    if report.is_published and report.frozen_pdf and default_storage.exists(report.frozen_pdf.name):
+        return report.frozen_pdf.name, (report.frozen_figures or {}).get("state") or Path(report.frozen_pdf.name).stem
+    # A draft, or a published report whose stored file is gone: render its (frozen) content, cached.
+    content = report_content(report)
+    key = f"{report.year}-{content_key(content)}"
+    path = cached_render(key, lambda: report_build_pdf(report, content=content))
+    _prune(report.year, keep=path)
+    return path, key
+
+
+def _prune(year, *, keep, older_than=PRUNE_AFTER):
+    """Remove this year's cached PDFs of earlier states once nobody can still be downloading them."""
+    try:
+        _, files = default_storage.listdir(CACHE_DIR)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    limit = timezone.now() - older_than
+    for name in files:
+        path = f"{CACHE_DIR}/{name}"
+        if name.startswith(f"{year}-") and path != keep:
+            try:
+                if default_storage.get_modified_time(path) < limit:
+                    default_storage.delete(path)
+            except (FileNotFoundError, NotImplementedError):
+                pass
+
+
+def report_pdf_filename(report):
+    return f"{report.year}年度法治政府建设工作报告.pdf"

@@ -1,0 +1,49 @@
+"""Public pages of annual reports: the list, one report as HTML, and its PDF."""
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponseNotModified
+from django.shortcuts import render
+
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from .selectors import report_for_year, report_list_for
+from .services import report_content, report_pdf, report_pdf_filename, report_render_html
+from .services.content import missing_figures
+
+
+@require_safe
+def report_list(request):
+    return render(request, "reports/reports.html", {"reports": list(report_list_for(request.user))})
+
+
+@require_safe
+def report_detail(request, year):
+    report = report_for_year(year, request.user)
+    content = report_content(report)
+    response = render(request, "reports/report.html", {
+        "report": report,
+        "body": report_render_html(report, content=content, request=request),
+        "missing": [] if report.is_published else missing_figures(content),
+    })
+    if not report.is_published:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_safe
+def report_pdf_download(request, year):
+    report = report_for_year(year, request.user)
+    path, key = report_pdf(report)
+    etag = f'"{key}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    response = FileResponse(default_storage.open(path, "rb"), content_type="application/pdf",
+                            filename=report_pdf_filename(report))
+    response["ETag"] = etag
+    if report.is_published:
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response

@@ -1,0 +1,75 @@
+from django.core.exceptions import ValidationError
+from django.test import SimpleTestCase, TestCase
+
+from reports.figures import format_value, known_keys
+from reports.forms import ReportSectionForm
+from reports.placeholders import placeholders_in, render_inline, validate_placeholders
+
+FIGURES = {
+    "permit_items": {"label": "行政许可事项数", "value": 3, "text": "3", "url": "/permits/", "kind": "count"},
+    "one_things_reduction": {"label": "压减率", "value": 0.7712, "text": "77.1%", "url": "/one-things/",
+                             "kind": "percent"},
+    "law_meetings": {"label": "法治专题会议次数", "value": None, "text": None, "url": "", "kind": "count"},
+}
+
+
+class PlaceholderTests(SimpleTestCase):
+    def test_parse(self):
+        self.assertEqual(placeholders_in("共{permit_items}项，{one_things_reduction:over}"),
+                         [("permit_items", None), ("one_things_reduction", "over")])
+
+    def test_unknown_key_lists_known_keys(self):
+        with self.assertRaises(ValidationError) as caught:
+            validate_placeholders("共{permit_itemz}项")
+        message = " ".join(caught.exception.messages)
+        self.assertIn("permit_itemz", message)
+        for key in known_keys():
+            self.assertIn(key, message)
+
+    def test_unknown_format(self):
+        with self.assertRaises(ValidationError) as caught:
+            validate_placeholders("{permit_items:under}")
+        self.assertIn("under", " ".join(caught.exception.messages))
+
+    def test_known_keys_pass(self):
+        validate_placeholders("共{permit_items}项，压减{one_things_reduction:over}，{study_events}次")
+
+    def test_render_links_figure_to_backing_page(self):
+        html = render_inline("共{permit_items}项", FIGURES)
+        self.assertInHTML('<a class="figure" data-figure="permit_items" href="/permits/" title="行政许可事项数">3</a>',
+                          html)
+
+    def test_over_format(self):
+        self.assertIn(">超过77%<", render_inline("{one_things_reduction:over}", FIGURES))
+        self.assertEqual(format_value(0.77, "percent", "over"), "77%")
+        self.assertEqual(format_value(0.7799, "percent", "over"), "超过77%")
+
+    def test_missing_figure_marker(self):
+        html = render_inline("召开{law_meetings}次", FIGURES)
+        self.assertIn("「数据缺失：法治专题会议次数」", html)
+
+    def test_staff_text_is_escaped_and_never_run(self):
+        text = "<script>alert(1)</script>{{ settings.SECRET_KEY }}{% now 'Y' %}{permit_items}"
+        html = render_inline(text, FIGURES)
+        self.assertNotIn("<script>", html)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
+        self.assertIn("{{ settings.SECRET_KEY }}", html)
+        self.assertIn("{% now &#x27;Y&#x27; %}", html)
+        self.assertIn(">3</a>", html)
+
+    def test_figure_values_are_escaped(self):
+        figures = {"permit_catalogue_title": {"label": "名称", "value": "<b>x</b>", "text": "<b>x</b>",
+                                              "url": "/permits/", "kind": "text"}}
+        self.assertIn("&lt;b&gt;x&lt;/b&gt;", render_inline("{permit_catalogue_title}", figures))
+
+
+class SectionFormTests(TestCase):
+    def test_form_rejects_unknown_key_with_known_list(self):
+        form = ReportSectionForm(data={"order": 1, "level": 3, "heading": "标题", "body": "共{nonsense}项"})
+        self.assertFalse(form.is_valid())
+        self.assertIn("nonsense", str(form.errors["body"]))
+        self.assertIn("permit_items", str(form.errors["body"]))
+
+    def test_form_accepts_known_keys(self):
+        form = ReportSectionForm(data={"order": 1, "level": 3, "heading": "标题", "body": "共{permit_items}项"})
+        self.assertTrue(form.is_valid(), form.errors)
