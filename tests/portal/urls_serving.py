@@ -1,0 +1,93 @@
+"""Test-only views for the page cache and the replica router (ROOT_URLCONF in those tests)."""
+from django.db import connection
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
+from django.middleware.csrf import get_token
+from django.template import engines
+from django.urls import path
+
+from permits.cache import public_cache
+from permits.models import EditionStatus, PermitCatalogue
+from portal.db_router import public_request
+from portal.models import SiteProfile
+
+
+def _published_titles():
+    return sorted(PermitCatalogue.objects.filter(status=EditionStatus.PUBLISHED).values_list("title", flat=True))
+
+
+@public_cache("permits")
+def catalogue_titles(request):
+    parts = _published_titles() + [
+        "q=" + request.GET.get("q", ""),
+        "zh=" + request.COOKIES.get("zh", ""),
+        "care=" + request.COOKIES.get("care", ""),
+    ]
+    return HttpResponse("\n".join(parts), content_type="text/plain; charset=utf-8")
+
+
+@public_cache("permits")
+def catalogue_json(request):
+    return JsonResponse({"titles": _published_titles()}, json_dumps_params={"ensure_ascii": False})
+
+
+_template = engines["django"].from_string(
+    "{{ site.site_name }}|{% for t in titles %}{{ t }};{% endfor %}|"
+    '<form method="post">{% csrf_token %}</form>'
+)
+
+
+@public_cache("permits")
+def with_csrf_form(request):
+    return HttpResponse(_template.render({"titles": _published_titles()}, request))
+
+
+_footer = engines["django"].from_string("{{ site.site_name }}")
+
+
+@public_cache("permits")
+def footer(request):
+    return HttpResponse(_footer.render({}, request))
+
+
+@public_cache("permits")
+def sets_cookie(request):
+    response = HttpResponse(";".join(_published_titles()))
+    response.set_cookie("zh", "hant")
+    return response
+
+
+@public_cache("permits")
+def writes_session(request):
+    request.session["seen"] = True
+    return HttpResponse(";".join(_published_titles()))
+
+
+@public_cache("permits")
+def not_found(request):
+    _published_titles()
+    return HttpResponseNotFound("无此事项")
+
+
+def which_database(request):
+    """Not cached: reports where its read went."""
+    PermitCatalogue.objects.count()
+    return JsonResponse({"public": public_request.get(), "vendor": connection.vendor})
+
+
+def write_then_read(request):
+    SiteProfile.objects.create(site_name="写入测试")
+    return JsonResponse({"count": SiteProfile.objects.count()})
+
+
+urlpatterns = [
+    path("permits/", catalogue_titles),
+    path("permits/export.json", catalogue_json),
+    path("csrf/", with_csrf_form),
+    path("footer/", footer),
+    path("sets-cookie/", sets_cookie),
+    path("session/", writes_session),
+    path("missing/", not_found),
+    path("which/", which_database),
+    path("write/", write_then_read),
+    path("admin/which/", which_database),
+]
