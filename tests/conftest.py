@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 
@@ -8,3 +10,24 @@ def _empty_cache():
     cache.clear()
     yield
 
+
+def _allows_replica(request):
+    databases = getattr(request.cls, "databases", None) or ()
+    marker = request.node.get_closest_marker("django_db")
+    if marker:
+        databases = tuple(databases) + tuple(marker.kwargs.get("databases") or ())
+    return databases == "__all__" or "replica" in databases
+
+
+@pytest.fixture(autouse=True)
+def _replica_only_where_declared(request):
+    """With DATABASE_REPLICA_URL set, only tests that declare the "replica" alias route reads to it.
+
+    Test data lives in each test's open transaction on "default", which the replica connection
+    cannot see; every other test reads from "default" as if no replica were configured.
+    """
+    if _allows_replica(request):
+        yield
+        return
+    with mock.patch("portal.db_router.replica_configured", return_value=False):
+        yield
