@@ -68,6 +68,11 @@ def not_found(request):
     return HttpResponseNotFound("无此事项")
 
 
+def healthz(request):
+    """Stand-in for the portal's /healthz when bench/load.sh is proven on this branch alone."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def which_database(request):
     """Not cached: reports where its read went."""
     PermitCatalogue.objects.count()
@@ -80,6 +85,7 @@ def write_then_read(request):
 
 
 urlpatterns = [
+    path("healthz", healthz),
     path("permits/", catalogue_titles),
     path("permits/export.json", catalogue_json),
     path("csrf/", with_csrf_form),
