@@ -2,6 +2,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 
 @pytest.fixture(autouse=True)
@@ -9,6 +10,20 @@ def _empty_cache():
     """Every test starts with an empty cache, so a page cached by one test never serves another."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _public_cache_only_where_declared(request):
+    """Whole-page caching is on only in test classes that set `uses_public_cache = True`.
+
+    Other tests add rows between two requests of the same page without publishing, and
+    count queries; a cached page would hide both.
+    """
+    if getattr(request.cls, "uses_public_cache", False):
+        yield
+        return
+    with override_settings(PUBLIC_CACHE_ENABLED=False):
+        yield
 
 
 def _allows_replica(request):

@@ -40,6 +40,8 @@ REDIS = {
 class PageCacheBehaviour:
     """The tests, run against each cache backend below."""
 
+    uses_public_cache = True
+
     @classmethod
     def setUpTestData(cls):
         region = RegionFactory()

@@ -74,7 +74,11 @@ class StaticFilesTests(SimpleTestCase):
                     self.assertEqual(response.status_code, 200)
                     self.assertEqual(response["Content-Encoding"], encoding)
                     self.assertIn("immutable", response["Cache-Control"])
-                    response.close()
+                    body = b"".join(response.streaming_content)
+                    response.file_to_stream.close()  # not response.close(): that signals request_finished
+                    self.assertEqual(len(body), int(response["Content-Length"]))
+                    if encoding == "gzip":
+                        self.assertEqual(body[:2], b"\x1f\x8b")
 
 
 class SettingsFromEnvironmentTests(SimpleTestCase):
