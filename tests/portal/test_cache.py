@@ -62,6 +62,16 @@ class PageCacheBehaviour:
         self.assertEqual(second["X-Cache"], "HIT")
         self.assertEqual(second.content, first.content)
 
+    def test_class_based_view_template_response_is_cached_rendered(self):
+        first = self.client.get("/permits/cbv/")
+        self.assertEqual(first["X-Cache"], "MISS")
+        with self.assertNumQueries(0):
+            hit = self.client.get("/permits/cbv/")
+        self.assertEqual(hit["X-Cache"], "HIT")
+        self.assertEqual(hit.content.decode(), "清单旧版;")
+        edition_publish(self.new)
+        self.assertEqual(self.client.get("/permits/cbv/").content.decode(), "清单新版;")
+
     def test_exports_are_cached_too(self):
         self.client.get("/permits/export.json")
         with self.assertNumQueries(0):

@@ -3,7 +3,10 @@ from django.db import connection
 from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.middleware.csrf import get_token
 from django.template import engines
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.generic import ListView
 
 from permits.cache import public_cache
 from permits.models import EditionStatus, PermitCatalogue
@@ -68,6 +71,20 @@ def not_found(request):
     return HttpResponseNotFound("无此事项")
 
 
+@method_decorator(public_cache("permits"), name="dispatch")
+class CatalogueListView(ListView):
+    """A class-based view: its TemplateResponse is stored after rendering."""
+
+    def get_queryset(self):
+        return PermitCatalogue.objects.filter(status=EditionStatus.PUBLISHED).order_by("title")
+
+    def render_to_response(self, context, **kwargs):
+        return TemplateResponse(self.request, _list_template, context)
+
+
+_list_template = engines["django"].from_string("{% for c in object_list %}{{ c.title }};{% endfor %}")
+
+
 def healthz(request):
     """Stand-in for the portal's /healthz when bench/load.sh is proven on this branch alone."""
     return HttpResponse("ok", content_type="text/plain")
@@ -88,6 +105,7 @@ urlpatterns = [
     path("healthz", healthz),
     path("permits/", catalogue_titles),
     path("permits/export.json", catalogue_json),
+    path("permits/cbv/", CatalogueListView.as_view()),
     path("csrf/", with_csrf_form),
     path("footer/", footer),
     path("sets-cookie/", sets_cookie),
