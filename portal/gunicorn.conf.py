@@ -43,3 +43,10 @@ proxy_allow_ips = forwarded_allow_ips
 # Request line and header limits (the body limit is nginx's client_max_body_size).
 limit_request_line = 8190
 limit_request_fields = 100
+
+# gunicorn's control socket has one default path per user, shared by every instance on the
+# machine; off unless a path is given (e.g. /run/xyportal/gunicorn.ctl under systemd).
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

@@ -47,6 +47,8 @@ class GunicornConfigTests(SimpleTestCase):
         self.assertEqual(conf.accesslog, "-")
         self.assertTrue(conf.preload_app)
         self.assertEqual(conf.bind, "127.0.0.1:8000")
+        # Several instances on one machine must not fight over one default control socket.
+        self.assertTrue(conf.control_socket_disable)
 
 
 class StaticFilesTests(SimpleTestCase):
