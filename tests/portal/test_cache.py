@@ -4,9 +4,9 @@ from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 
-from permits.cache import cache_version, cache_version_bump
+from permits.cache import cache_version, cache_version_bump, namespaces_for_model
 from permits.models import EditionStatus
 from permits.services.editions import edition_publish
 from portal.models import SiteProfile
@@ -228,3 +228,13 @@ class RedisPageCacheTests(PageCacheBehaviour, TestCase):
         self.assertIsInstance(caches["default"], RedisCache)
         self.client.get("/permits/")
         self.assertTrue(caches["default"]._cache.get_client().keys("*pubpage:*"))
+
+
+class EditionNamespaceTests(SimpleTestCase):
+    def test_each_catalogue_publishes_into_its_public_namespace(self):
+        from intermediaries.models import IntermediaryList
+        from permits.models import PermitCatalogue, PowerCatalogue
+
+        self.assertEqual(namespaces_for_model(PermitCatalogue), ("permits",))
+        self.assertEqual(namespaces_for_model(PowerCatalogue), ("powers",))
+        self.assertEqual(namespaces_for_model(IntermediaryList), ("intermediaries",))
