@@ -74,7 +74,7 @@ print(PermitItem.objects.filter(edition__status=EditionStatus.PUBLISHED).order_b
 if [[ -n "${BENCH_PATHS:-}" ]]; then
   read -r -a PATHS <<<"$BENCH_PATHS"
 else
-  PATHS=(/healthz /permits/ "/permits/?q=$($PY -c 'import urllib.parse;print(urllib.parse.quote("食品"))')")
+  PATHS=(/healthz /permits/ "/permits/?q=食品")
   if [[ -n "$ITEM_CODE" ]]; then PATHS+=("/permits/$ITEM_CODE/"); else echo "跳过事项页：数据库中没有已发布的事项"; fi
   PATHS+=(/permits/export.json)
 fi
@@ -116,14 +116,16 @@ for phase in $PHASES; do
   start_gunicorn "$enabled"
   HEALTH_RPS=""
   printf "%-34s %9s %9s %9s %7s %6s %6s %9s\n" "页面" "请求/秒" "p50 ms" "p99 ms" "错误" "5xx" "命中率" "/healthz比"
-  for path in "${PATHS[@]}"; do
+  for raw_path in "${PATHS[@]}"; do
+    # wrk and curl need the Chinese search words percent-encoded.
+    path=$($PY -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe="/?=&%:+"))' "$raw_path")
     status=$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path" || echo 000)
     if [[ "$status" == 404 ]]; then
-      printf "%-34s 跳过：本分支上没有这个地址（404）\n" "$path"
+      printf "%-34s 跳过：本分支上没有这个地址（404）\n" "$raw_path"
       continue
     fi
     line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s bench/wrk_report.lua "$BASE$path" | grep '^RESULT' || true)
-    if [[ -z "$line" ]]; then echo "$path: wrk 没有结果"; FAILED=1; continue; fi
+    if [[ -z "$line" ]]; then echo "$raw_path: wrk 没有结果"; FAILED=1; continue; fi
     declare -A r=()
     for kv in ${line#RESULT }; do r[${kv%%=*}]=${kv#*=}; done
     errors=$((r[socket_errors] + r[s4xx] + r[s5xx]))
@@ -131,8 +133,8 @@ for phase in $PHASES; do
     hit_rate=$(awk -v h="${r[cache_hits]}" -v n="${r[requests]}" 'BEGIN{ if (n>0) printf "%.0f%%", 100*h/n; else print "-" }')
     if [[ "$path" == /healthz ]]; then HEALTH_RPS=${r[rps]}; fi
     ratio=$(awk -v a="${r[rps]}" -v b="$HEALTH_RPS" 'BEGIN{ if (b>0) printf "%.0f%%", 100*a/b; else print "-" }')
-    printf "%-34s %9s %9s %9s %7s %6s %6s %9s\n" "$path" "${r[rps]}" "${r[p50_ms]}" "${r[p99_ms]}" "$errors" "${r[s5xx]}" "$hit_rate" "$ratio"
-    echo "$phase $path rps=${r[rps]} p50_ms=${r[p50_ms]} p99_ms=${r[p99_ms]} errors=$errors s5xx=${r[s5xx]} hits=$hit_rate ratio_healthz=$ratio" >>"$SUMMARY"
+    printf "%-34s %9s %9s %9s %7s %6s %6s %9s\n" "$raw_path" "${r[rps]}" "${r[p50_ms]}" "${r[p99_ms]}" "$errors" "${r[s5xx]}" "$hit_rate" "$ratio"
+    echo "$phase $raw_path rps=${r[rps]} p50_ms=${r[p50_ms]} p99_ms=${r[p99_ms]} errors=$errors s5xx=${r[s5xx]} hits=$hit_rate ratio_healthz=$ratio" >>"$SUMMARY"
     unset r
   done
   rss=$(worker_rss_mb)

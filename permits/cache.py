@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
@@ -157,7 +159,13 @@ def public_cache(*namespaces, timeout=None):
                 return view(request, *args, **kwargs)
             if cached is not None:
                 cached[CACHE_HEADER] = "HIT"
-                return cached
+                # A revalidating client still gets its 304 from a cached page.
+                return get_conditional_response(
+                    request,
+                    etag=cached.get("ETag"),
+                    last_modified=parse_http_date_safe(cached.get("Last-Modified", "")),
+                    response=cached,
+                )
 
             response = view(request, *args, **kwargs)
             seconds = timeout if timeout is not None else getattr(settings, "PUBLIC_CACHE_TIMEOUT", 86400)

@@ -79,6 +79,13 @@ class PageCacheBehaviour:
         self.assertEqual(hit["Content-Type"], "application/json")
         self.assertEqual(hit.json(), {"titles": ["清单旧版"]})
 
+    def test_cached_page_still_answers_revalidation_with_304(self):
+        etag = self.client.get("/permits/export.json")["ETag"]
+        with self.assertNumQueries(0):
+            response = self.client.get("/permits/export.json", HTTP_IF_NONE_MATCH=etag)
+        self.assertEqual(response.status_code, 304)
+        self.assertEqual(self.client.get("/permits/export.json", HTTP_IF_NONE_MATCH='"other"').status_code, 200)
+
     def test_publish_shows_at_once(self):
         self.assertIn("清单旧版", self.client.get("/permits/").content.decode())
         self.assertEqual(self.client.get("/permits/")["X-Cache"], "HIT")

@@ -30,7 +30,9 @@ def catalogue_titles(request):
 
 @public_cache("permits")
 def catalogue_json(request):
-    return JsonResponse({"titles": _published_titles()}, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse({"titles": _published_titles()}, json_dumps_params={"ensure_ascii": False})
+    response["ETag"] = '"%s"' % len(response.content)
+    return response
 
 
 _template = engines["django"].from_string(
