@@ -51,9 +51,10 @@ bench: setup
 	@for script in bench/*.py; do echo "== $$script =="; $(PY) $$script || exit 1; done
 	@if [ -x bench/load.sh ]; then echo "== bench/load.sh =="; bash bench/load.sh; fi
 
+# Production-style: DEBUG off, hashed compressed static files, gunicorn (see docs/deploy.md).
 serve: setup
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(PY) manage.py collectstatic --noinput -v 0
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(VENV)/bin/gunicorn -c portal/gunicorn.conf.py portal.wsgi
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c portal/gunicorn.conf.py portal.wsgi
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*

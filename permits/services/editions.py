@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from permits.cache import cache_version_bump, namespaces_for_model
 from permits.models import (
     DelegatedPower, EditionStatus, HandlingItem, Material, PermitItem, SubItem,
 )
@@ -60,6 +61,8 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
         published_on=published_on or edition.published_on or timezone.localdate(),
         published_by=user,
     )
+    # Every app server re-renders the public pages of this catalogue at once.
+    cache_version_bump(*namespaces_for_model(model))
     return edition
 
 
