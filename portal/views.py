@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from intermediaries.models import IntermediaryService
 from permits.models import DelegatedPower, EditionStatus, OneThing
 from permits.selectors.catalogue import permit_catalogue_counts, published_permit_catalogue
+from permits.cache import public_cache
 
 SECTIONS = [
     {"url": "/permits/", "title": _("行政许可事项"), "icon": "permit",
@@ -30,6 +31,7 @@ def _intermediary_count():
     ).count()
 
 
+@public_cache("permits", "intermediaries", "powers", "onethings", "reports")
 @require_safe
 def home(request):
     edition = published_permit_catalogue()
@@ -49,6 +51,7 @@ def home(request):
     })
 
 
+@public_cache("permits", "intermediaries", "powers", "onethings", "reports")
 @require_safe
 def site_map(request):
     return render(request, "portal/site_map.html", {

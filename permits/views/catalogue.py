@@ -13,6 +13,7 @@ from permits.importing.formats import write_csv, write_xlsx
 from permits.models.catalogue import HANDLING_CODE_RE, ITEM_CODE_RE
 from permits.selectors import catalogue as sel
 from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
+from permits.cache import public_cache
 
 
 ITEM_CODE = re.compile(ITEM_CODE_RE.replace("$", r"\Z"))
@@ -32,6 +33,7 @@ def _url(params, **changes):
     return "?" + urlencode(merged) if merged else "?"
 
 
+@public_cache("permits", "intermediaries")
 @require_safe
 def item_list(request):
     edition = sel.published_permit_catalogue()
@@ -130,6 +132,7 @@ def government_service_ld(request, item):
     return mark_safe(text)
 
 
+@public_cache("permits", "intermediaries")
 @require_safe
 def item_detail(request, code):
     if not ITEM_CODE.match(code):
@@ -147,6 +150,7 @@ def item_detail(request, code):
     })
 
 
+@public_cache("permits")
 @require_safe
 def guide(request, code):
     if not HANDLING_CODE.match(code):
@@ -161,6 +165,7 @@ def guide(request, code):
     })
 
 
+@public_cache("permits")
 @require_safe
 def changes(request):
     edition = sel.published_permit_catalogue()
@@ -211,6 +216,7 @@ def _download(body, content_type, edition, ext):
     return response
 
 
+@public_cache("permits")
 @require_safe
 @condition(etag_func=_export_etag, last_modified_func=_export_modified)
 def export(request, fmt):
