@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_safe
 
 from permits.importing.formats import write_csv, write_xlsx
+from permits.cache import public_cache
 
 from . import selectors
 from .models import IntermediaryService
@@ -71,6 +72,7 @@ def _facet_groups(facets, params, filters):
     return groups, chips
 
 
+@public_cache("intermediaries", "permits")
 @require_safe
 def service_list(request):
     edition = _current_list(request)
@@ -110,6 +112,7 @@ def _not_found(request, heading=None, message=None):
     return render(request, "intermediaries/not_found.html", {"heading": heading, "message": message}, status=404)
 
 
+@public_cache("intermediaries", "permits")
 @require_safe
 def service_detail(request, pk):
     service = selectors.public_service(pk) if pk <= MAX_ID else None
@@ -157,6 +160,7 @@ def export_response(edition, fmt, services=None):
     return response
 
 
+@public_cache("intermediaries", "permits")
 @require_safe
 @condition(etag_func=_export_etag, last_modified_func=_export_last_modified)
 def service_export(request, fmt):

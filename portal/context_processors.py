@@ -1,8 +1,43 @@
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext_lazy as _
+
 from .models import SiteProfile
+
+NAV = [
+    ("/", _("首页")),
+    ("/permits/", _("行政许可事项")),
+    ("/intermediaries/", _("中介服务")),
+    ("/powers/", _("赋权目录")),
+    ("/one-things/", _("高效办成一件事")),
+    ("/reports/", _("法治政府建设报告")),
+]
+
+
+def _with_param(request, key, value):
+    params = request.GET.copy()
+    params[key] = value
+    return request.path + "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
 def site(request):
-    """The site profile for every page footer (one query, cached per request)."""
+    """The site profile for every page footer (one query, cached per request), and the page shell state."""
     if not hasattr(request, "_site_profile"):
         request._site_profile = SiteProfile.current()
-    return {"site": request._site_profile}
+    script = getattr(request, "zh_script", "hans")
+    care = getattr(request, "care_mode", False)
+    path = request.path
+    nav = [
+        {"url": url, "label": label,
+         "current": path == "/" if url == "/" else path.startswith(url)}
+        for url, label in NAV
+    ]
+    return {
+        "site": request._site_profile,
+        "zh_script": script,
+        "html_lang": "zh-Hant" if script == "hant" else "zh-Hans",
+        "zh_switch_url": _with_param(request, "zh", "hans" if script == "hant" else "hant"),
+        "care_mode": care,
+        "care_switch_url": _with_param(request, "care", "0" if care else "1"),
+        "nav": nav,
+    }

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.ReaderPreferenceMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,6 +86,8 @@ MIDDLEWARE = [
     "portal.security.middleware.PasswordAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication: decides whether this request's reads may go to the replica.
+    "portal.middleware_replica.ReplicaRoutingMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -135,6 +138,22 @@ else:
         }
     )
 
+# Read replica: DATABASE_REPLICA_URL adds a "replica" alias that serves the anonymous public
+# site's reads (portal.db_router); staff requests and all writes stay on "default".
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["replica"]["OPTIONS"].pop("transaction_mode", None)
+    # Tests run against the primary's test database through this alias.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -163,7 +182,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "/static/"
+# An absolute URL (a CDN that pulls from this site) works too; WhiteNoise serves its path.
+STATIC_URL = os.environ.get("DJANGO_STATIC_URL", "/static/")
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
@@ -185,6 +205,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "xyportal"),
+            # A slow or dead Redis must not hang requests: the pages are then served uncached.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -194,6 +216,23 @@ else:
             "LOCATION": "xyportal",
         }
     }
+
+# Public page cache (permits.cache.public_cache): invalidated by version numbers on publish;
+# the timeout only bounds memory. Cookies that change a page's rendering are part of the key.
+PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", True)
+PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", str(24 * 60 * 60)))
+PUBLIC_CACHE_KEY_COOKIES = ("zh", "care")
+# Saves of these models (admin edits outside an edition publish) bump the namespaces listed.
+PUBLIC_CACHE_WATCH = {
+    "portal.SiteProfile": ["site"],
+    "permits.Region": ["site"],
+    "permits.Department": ["site"],
+    "permits.OneThing": ["onethings"],
+    "permits.ObservationPoint": ["powers"],
+    "permits.DemonstrationSite": ["powers"],
+    "reports.AnnualReport": ["reports"],
+    "reports.ReportSection": ["reports"],
+}
 
 # Uploads: spreadsheets up to 10 MB; larger files are refused by the importer with a message.
 IMPORT_MAX_BYTES = 10 * 1024 * 1024

@@ -5,17 +5,20 @@ from django.shortcuts import render
 
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
+from permits.cache import public_cache
 
 from .selectors import report_for_year, report_list_for
 from .services import report_content, report_pdf, report_pdf_filename, report_render_html
 from .services.content import missing_figures
 
 
+@public_cache("reports")
 @require_safe
 def report_list(request):
     return render(request, "reports/reports.html", {"reports": list(report_list_for(request.user))})
 
 
+@public_cache("reports", "permits", "intermediaries", "powers", "onethings")
 @require_safe
 def report_detail(request, year):
     report = report_for_year(year, request.user)

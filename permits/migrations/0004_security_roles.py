@@ -18,7 +18,7 @@ def remove_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("permits", "0002_staff_profile"),
+        ("permits", "0003_portal_trgm"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("intermediaries", "0001_initial"),

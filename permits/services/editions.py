@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from permits.cache import cache_version_bump, namespaces_for_model
 from permits.models import (
     AuditEvent, DelegatedPower, EditionStatus, HandlingItem, Material, PermitItem, SubItem,
 )
@@ -66,6 +67,8 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
     audit_record(AuditEvent.Action.PUBLISH, edition, user, {
         "published_on": str(edition.published_on), "archived": [old.pk for old in previous],
     })
+    # Every app server re-renders the public pages of this catalogue at once.
+    cache_version_bump(*namespaces_for_model(model))
     return edition
 
 

@@ -1,1 +1,236 @@
-"""Public views: catalogue."""
+"""Public views of the published permit list: list and search, item, guide, changes, open data."""
+import json
+import re
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
+
+from permits.importing.formats import write_csv, write_xlsx
+from permits.models.catalogue import HANDLING_CODE_RE, ITEM_CODE_RE
+from permits.selectors import catalogue as sel
+from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
+from permits.cache import public_cache
+
+
+ITEM_CODE = re.compile(ITEM_CODE_RE.replace("$", r"\Z"))
+HANDLING_CODE = re.compile(HANDLING_CODE_RE.replace("$", r"\Z"))
+
+
+def _published_or_404():
+    edition = sel.published_permit_catalogue()
+    if edition is None:
+        raise Http404(_("暂无已发布的行政许可事项清单"))
+    return edition
+
+
+def _url(params, **changes):
+    merged = {**params, **{k: v for k, v in changes.items()}}
+    merged = {k: v for k, v in merged.items() if v not in ("", None)}
+    return "?" + urlencode(merged) if merged else "?"
+
+
+@public_cache("permits", "intermediaries")
+@require_safe
+def item_list(request):
+    edition = sel.published_permit_catalogue()
+    search = sel.PermitSearch.from_params(request.GET)
+    params = search.params()
+    terms = [variant for variants in sel.query_terms(search.q) for variant in variants]
+    context = {"edition": edition, "search": search, "params": params, "terms": terms}
+    if edition is not None:
+        result = sel.permit_list_page(edition, search)
+        items, total, page, pages = result.items, result.total, result.page, result.pages
+        options = sel.facet_options(result.facets)
+        filters = []
+        labels = {"department": _("主管部门"), "level": _("行使层级"), "situation": _("办理情形"),
+                  "fee": _("是否收费"), "online": _("网上办理深度")}
+        active_labels = []
+        for key in ("department", "level", "situation", "fee", "online"):
+            current = params.get(key, "")
+            entries = [
+                {"value": value, "label": label, "count": count, "active": value == current,
+                 "url": _url(params, **{key: "" if value == current else value, "page": ""})}
+                for value, label, count in options[key]
+            ]
+            filters.append({"key": key, "label": labels[key], "options": entries,
+                            "clear_url": _url(params, **{key: ""}), "active": bool(current)})
+            for entry in entries:
+                if entry["active"]:
+                    active_labels.append({"label": f"{labels[key]}：{entry['label']}", "url": entry["url"]})
+            if current and not any(e["active"] for e in entries):
+                active_labels.append({"label": f"{labels[key]}：{current}", "url": _url(params, **{key: ""})})
+        context.update({
+            "items": items, "total": total, "page": page, "pages": pages, "filters": filters,
+            "active_filters": active_labels,
+            "prev_url": _url(params, page=page - 1 if page > 2 else "") if page > 1 else None,
+            "next_url": _url(params, page=page + 1) if page < pages else None,
+            "page_links": [
+                None if n is None else
+                {"number": n, "url": _url(params, page=n if n > 1 else ""), "current": n == page}
+                for n in _page_window(page, pages)
+            ],
+            "clear_all_url": _url({"q": search.q}) if search.q else "?",
+            "clear_q_url": _url(params, q=""),
+        })
+    return render(request, "permits/items.html", context)
+
+
+def _page_window(page, pages, width=2):
+    numbers = {1, pages} | set(range(max(page - width, 1), min(page + width, pages) + 1))
+    out, last = [], 0
+    for n in sorted(numbers):
+        if n - last > 1:
+            out.append(None)
+        out.append(n)
+        last = n
+    return out
+
+
+def _iso_days(days):
+    return f"P{days}D" if days else None
+
+
+def government_service_ld(request, item):
+    """schema.org GovernmentService for the item, as a JSON-LD string safe inside <script>."""
+    channels = []
+    for sub in item.sub_items.all():
+        for h in sub.handling_items.all():
+            channel = {
+                "@type": "ServiceChannel",
+                "name": h.name,
+                "serviceUrl": h.online_url or request.build_absolute_uri(f"/permits/guide/{h.code}/"),
+            }
+            days = h.promised_days or h.statutory_days
+            if days:
+                channel["processingTime"] = _iso_days(days)
+            if h.enquiry_phone:
+                channel["servicePhone"] = {"@type": "ContactPoint", "telephone": h.enquiry_phone,
+                                           "contactType": "咨询"}
+            if h.place:
+                channel["serviceLocation"] = {"@type": "Place", "name": h.place, "address": h.place}
+            channels.append(channel)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "name": item.name,
+        "identifier": item.code,
+        "url": request.build_absolute_uri(),
+        "serviceType": "行政许可",
+        "serviceOperator": {"@type": "GovernmentOrganization", "name": item.department.name},
+        "areaServed": {"@type": "AdministrativeArea", "name": item.edition.region.name},
+        "availableChannel": channels,
+    }
+    if item.legal_basis:
+        data["termsOfService"] = item.legal_basis
+    text = json.dumps(data, ensure_ascii=False, indent=None)
+    # Escape what could close the script element or start markup.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)
+
+
+@public_cache("permits", "intermediaries")
+@require_safe
+def item_detail(request, code):
+    if not ITEM_CODE.match(code):
+        raise Http404(_("事项编码格式不正确"))
+    edition = _published_or_404()
+    item = sel.permit_item_detail(edition, code)
+    if item is None:
+        raise Http404(_("未找到编码为该值的许可事项"))
+    subs = list(item.sub_items.all())
+    handling_count = sum(len(s.handling_items.all()) for s in subs)
+    return render(request, "permits/item.html", {
+        "edition": edition, "item": item, "sub_items": subs, "handling_count": handling_count,
+        "services": list(item.intermediary_services.all()),
+        "json_ld": government_service_ld(request, item),
+    })
+
+
+@public_cache("permits")
+@require_safe
+def guide(request, code):
+    if not HANDLING_CODE.match(code):
+        raise Http404(_("业务办理项编码格式不正确"))
+    edition = _published_or_404()
+    handling = sel.handling_guide(edition, code)
+    if handling is None:
+        raise Http404(_("未找到该业务办理项的办事指南"))
+    return render(request, "permits/guide.html", {
+        "edition": edition, "handling": handling, "sub_item": handling.sub_item,
+        "item": handling.sub_item.item, "materials": list(handling.materials.all()),
+    })
+
+
+@public_cache("permits")
+@require_safe
+def changes(request):
+    edition = sel.published_permit_catalogue()
+    previous = sel.previous_permit_catalogue(edition) if edition else None
+    diff = sel.permit_catalogue_changes(edition, previous) if previous else None
+    changed = []
+    if diff is not None:
+        from permits.models import PermitItem
+
+        labels = {f: str(PermitItem._meta.get_field(f.removesuffix("_id")).verbose_name)
+                  for f in sel.ITEM_COMPARE}
+        changed = [{"old": old, "new": new, "fields": [labels[f] for f in fields]}
+                   for old, new, fields in diff.changed]
+    return render(request, "permits/changes.html", {
+        "edition": edition, "previous": previous, "diff": diff, "changed": changed,
+    })
+
+
+# Open data: conditional GET on the edition's identity and last change.
+
+def _export_edition(request):
+    if not hasattr(request, "_export_edition"):
+        request._export_edition = sel.published_permit_catalogue()
+    return request._export_edition
+
+
+def _export_etag(request, fmt):
+    edition = _export_edition(request)
+    if edition is None:
+        return None
+    stamp = int(edition.updated_at.timestamp() * 1000)
+    return f"permits-{edition.pk}-{stamp}-{edition.published_on or ''}-{fmt}"
+
+
+def _export_modified(request, fmt):
+    edition = _export_edition(request)
+    return edition.updated_at if edition is not None else None
+
+
+def _filename(edition, ext):
+    return f"permit-catalogue-{edition.pk}-{edition.published_on or 'current'}.{ext}"
+
+
+def _download(body, content_type, edition, ext):
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(edition, ext)}"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@public_cache("permits")
+@require_safe
+@condition(etag_func=_export_etag, last_modified_func=_export_modified)
+def export(request, fmt):
+    edition = _export_edition(request)
+    if edition is None:
+        raise Http404(_("暂无已发布的行政许可事项清单"))
+    if fmt == "csv":
+        return _download(write_csv(PERMIT_HEADERS, permit_export_rows(edition)),
+                         "text/csv; charset=utf-8", edition, "csv")
+    if fmt == "xlsx":
+        body = write_xlsx(PERMIT_HEADERS, permit_export_rows(edition), title="行政许可事项清单")
+        return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         edition, "xlsx")
+    response = JsonResponse(sel.permit_catalogue_json(edition), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from permits.selectors.onething import mean_reduction, one_thing_list
+from permits.cache import public_cache
 
 
 def percent_text(fraction):
@@ -16,6 +17,7 @@ def _year(value):
     return None
 
 
+@public_cache("onethings", "permits")
 @require_safe
 def one_thing_index(request):
     year = _year(request.GET.get("year", ""))

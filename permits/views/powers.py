@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from permits.importing.formats import write_csv, write_xlsx
+from permits.cache import public_cache
 from permits.selectors.powers import (
     POWER_HEADERS, demonstration_sites, observation_point_groups, power_catalogue_page,
     power_export_record, power_export_rows, powers_of, public_power_catalogue,
@@ -51,6 +52,7 @@ def _bad_request(request, message):
     return render(request, "permits/powers/bad_request.html", {"message": message}, status=400)
 
 
+@public_cache("powers", "permits")
 @require_safe
 def catalogue_list(request):
     year = request.GET.get("year", "").strip()
@@ -69,6 +71,7 @@ def catalogue_list(request):
     return _conditional(request, render(request, "permits/powers/catalogues.html", context))
 
 
+@public_cache("powers", "permits")
 @require_safe
 def catalogue_detail(request, pk):
     catalogue = public_power_catalogue(pk)
@@ -78,6 +81,7 @@ def catalogue_detail(request, pk):
     return _conditional(request, render(request, "permits/powers/catalogue.html", context))
 
 
+@public_cache("powers", "permits")
 @require_safe
 def catalogue_export(request, pk, fmt):
     if fmt not in EXPORT_TYPES:

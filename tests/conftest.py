@@ -1,0 +1,48 @@
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache, so a page cached by one test never serves another."""
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _public_cache_only_where_declared(request):
+    """Whole-page caching is on only in test classes that set `uses_public_cache = True`.
+
+    Other tests add rows between two requests of the same page without publishing, and
+    count queries; a cached page would hide both.
+    """
+    if getattr(request.cls, "uses_public_cache", False):
+        yield
+        return
+    with override_settings(PUBLIC_CACHE_ENABLED=False):
+        yield
+
+
+def _allows_replica(request):
+    databases = getattr(request.cls, "databases", None) or ()
+    marker = request.node.get_closest_marker("django_db")
+    if marker:
+        databases = tuple(databases) + tuple(marker.kwargs.get("databases") or ())
+    return databases == "__all__" or "replica" in databases
+
+
+@pytest.fixture(autouse=True)
+def _replica_only_where_declared(request):
+    """With DATABASE_REPLICA_URL set, only tests that declare the "replica" alias route reads to it.
+
+    Test data lives in each test's open transaction on "default", which the replica connection
+    cannot see; every other test reads from "default" as if no replica were configured.
+    """
+    if _allows_replica(request):
+        yield
+        return
+    with mock.patch("portal.db_router.replica_configured", return_value=False):
+        yield

@@ -1,0 +1,106 @@
+"""SQL queries per public page do not grow with the catalogue."""
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from tests.portal.catalogue_data import FOOD_CODE, build_published_catalogue, site_profile
+
+# Page → expected queries (city region, edition and site profile included); same for 4 and 44 items.
+EXPECTED = {
+    "/permits/": 7,
+    "/permits/?q=许可&fee=free&situation=新设": 8,
+    "/permits/?q=食品經營": 8,
+    f"/permits/{FOOD_CODE}/": 7,
+    "guide": 5,
+    "/permits/changes/": 6,
+    "/": 9,
+    "/permits/export.json": 7,
+    "/permits/export.csv": 4,
+}
+
+
+class QueryCountMixin:
+    extra = 0
+
+    @classmethod
+    def setUpTestData(cls):
+        site_profile()
+        cls.data = build_published_catalogue(extra=cls.extra)
+
+    def url(self, key):
+        return f"/permits/guide/{self.data['guide'].code}/" if key == "guide" else key
+
+    def test_query_counts(self):
+        for key, expected in EXPECTED.items():
+            with self.subTest(page=key):
+                url = self.url(key)
+                self.client.get(url)  # warm converters and caches outside the count
+                with self.assertNumQueries(expected):
+                    response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+
+
+class ColdListQueries(TestCase):
+    """The first list request of a newly published edition reads its filter rows: two more queries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        site_profile()
+        cls.data = build_published_catalogue(extra=5)
+
+    def test_cold_then_warm(self):
+        from permits.selectors import catalogue
+
+        catalogue._FILTER_ROWS.clear()
+        with self.assertNumQueries(EXPECTED["/permits/"] + 2):
+            self.client.get("/permits/")
+        with self.assertNumQueries(EXPECTED["/permits/"]):
+            self.client.get("/permits/")
+
+    def test_new_publication_is_seen(self):
+        from permits.services.editions import edition_copy, edition_publish
+        from tests.factories import PermitItemFactory
+
+        before = self.client.get("/permits/").context["total"]
+        draft = edition_copy(self.data["edition"])
+        PermitItemFactory(edition=draft, department=self.data["departments"][0], code="55555555555Y")
+        edition_publish(draft)
+        self.assertEqual(self.client.get("/permits/").context["total"], before + 1)
+
+
+class SmallCatalogueQueries(QueryCountMixin, TestCase):
+    extra = 0
+
+
+class LargerCatalogueQueries(QueryCountMixin, TestCase):
+    extra = 40
+
+    def test_list_queries_equal_to_small_list(self):
+        self.client.get("/permits/")
+        with CaptureQueriesContext(connection) as ctx:
+            self.client.get("/permits/?page=2")
+        self.assertEqual(len(ctx.captured_queries), EXPECTED["/permits/"])
+
+
+class TrigramIndexTests(TestCase):
+    """On PostgreSQL the search columns carry GIN trigram indexes on UPPER(col), which icontains uses."""
+
+    def test_indexes_exist_and_serve_icontains(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("pg_trgm 索引只在 PostgreSQL 上创建")
+        from permits.models import PermitItem
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE %s", ["%_upper_trgm"])
+            names = {row[0] for row in cursor.fetchall()}
+        for table, column in [("permititem", "name"), ("permititem", "code"), ("permititem", "legal_basis"),
+                              ("subitem", "name"), ("subitem", "code"), ("handlingitem", "name"),
+                              ("handlingitem", "code")]:
+            self.assertIn(f"permits_{table}_{column}_upper_trgm", names)
+        sql, params = PermitItem.objects.order_by().filter(name__icontains="食品经营").values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test tables: force the choice
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("permits_permititem_name_upper_trgm", plan)
