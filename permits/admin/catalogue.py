@@ -106,7 +106,8 @@ class PermitCatalogueAdmin(EditionAdminMixin, ScopedAdmin):
         if queryset.count() != 1:
             self.message_user(request, _("一次只能发布一个清单，请只选择一个。"), messages.ERROR)
             return
-        self._run(request, queryset, edition_publish, "《{edition}》已发布，同区划原已发布的清单已归档。")
+        self._run(request, queryset, edition_publish, "《{edition}》已发布，同区划原已发布的清单已归档。",
+                  require_submitted=True)
 
     @admin.action(description=_("复制为新草稿"), permissions=["add"])
     def copy_editions(self, request, queryset):

@@ -158,7 +158,8 @@ class PowerCatalogueAdmin(EditionAdminMixin, ScopedAdmin):
         if not user_has_role(request.user, REVIEWER):
             self.message_user(request, _("只有“%(role)s”角色可以发布目录。") % {"role": REVIEWER}, messages.ERROR)
             return
-        self._each(request, queryset, lambda c: edition_publish(c, user=request.user), _("《%(title)s》已发布。"))
+        self._each(request, queryset, lambda c: edition_publish(c, user=request.user, require_submitted=True),
+                   _("《%(title)s》已发布。"))
 
     @admin.action(description=_("复制为新草稿"), permissions=["add"])
     def copy_action(self, request, queryset):

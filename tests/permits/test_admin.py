@@ -120,7 +120,14 @@ class ActionTests(AdminTestCase):
         return self.client.post(changelist(PermitCatalogue), {
             "action": name, "_selected_action": [e.pk for e in editions]}, follow=True)
 
+    def test_publish_needs_review_first(self):
+        response = self.action("publish_edition", self.draft)
+        self.assertContains(response, "不能发布")
+        self.draft.refresh_from_db()
+        self.assertEqual(self.draft.status, EditionStatus.DRAFT)
+
     def test_publish_archives_the_previous(self):
+        self.action("submit_editions", self.draft)
         self.action("publish_edition", self.draft)
         self.draft.refresh_from_db()
         self.published.refresh_from_db()
@@ -145,9 +152,10 @@ class ActionTests(AdminTestCase):
         editor.user_permissions.set(Permission.objects.filter(
             content_type__app_label="permits", codename__endswith="permitcatalogue"))
         self.client.force_login(editor)
+        self.action("submit_editions", self.draft)
         self.action("publish_edition", self.draft)
         self.draft.refresh_from_db()
-        self.assertEqual(self.draft.status, EditionStatus.DRAFT)
+        self.assertEqual(self.draft.status, EditionStatus.SUBMITTED)
         editor.groups.add(Group.objects.get_or_create(name=REVIEWER)[0])
         self.action("publish_edition", self.draft)
         self.draft.refresh_from_db()
