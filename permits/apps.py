@@ -1,4 +1,15 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.utils.text import format_lazy
+
+
+def name_history_models_in_chinese():
+    """simple-history names its models "historical X" without translation; auditors read Chinese."""
+    for model in apps.get_models():
+        instance_type = getattr(model, "instance_type", None)
+        if instance_type is None or not model.__name__.startswith("Historical"):
+            continue
+        model._meta.verbose_name = format_lazy("{}变更记录", instance_type._meta.verbose_name)
+        model._meta.verbose_name_plural = format_lazy("{}变更记录", instance_type._meta.verbose_name)
 
 
 class PermitsConfig(AppConfig):
@@ -10,3 +21,4 @@ class PermitsConfig(AppConfig):
         from permits.cache import connect_watched_models
 
         connect_watched_models()
+        name_history_models_in_chinese()
