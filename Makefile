@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# bench/scale.py measures growth at these catalogue sizes (100 takes several minutes).
+BENCH_SCALES ?= 1,10,100
 # Debian packages: CJK fonts and a Kai face for the PDF, HarfBuzz subsetting (fast CJK PDFs),
 # chromium for browser tests, redis for the shared cache, wrk for load, poppler for PDF checks.
 DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 chromium redis-server wrk poppler-utils
@@ -41,17 +43,18 @@ migrate: venv
 run: setup
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@if [ "$${PORTAL_REQUIRE_2FA:-0}" = "0" ]; then echo "注意：本地演示已关闭管理后台的动态口令（PORTAL_REQUIRE_2FA=0）；生产设置（DJANGO_DEBUG=0）默认要求动态口令。"; fi
+	PORTAL_REQUIRE_2FA=$${PORTAL_REQUIRE_2FA:-0} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	@for script in bench/*.py; do echo "== $$script =="; $(PY) $$script || exit 1; done
-	@if [ -x bench/load.sh ]; then echo "== bench/load.sh =="; bash bench/load.sh; fi
+	@for script in bench/import.py bench/portal.py bench/report.py; do echo "== $$script =="; $(PY) $$script || exit 1; done
+	@echo "== bench/scale.py (scales $(BENCH_SCALES)) =="; $(PY) bench/scale.py --scales $(BENCH_SCALES)
+	@echo "== bench/load.sh =="; bash bench/load.sh
 
-# Production-style: DEBUG off, hashed compressed static files, gunicorn (see docs/deploy.md).
 serve: setup
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(PY) manage.py collectstatic --noinput -v 0
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c portal/gunicorn.conf.py portal.wsgi

@@ -3,15 +3,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from permits.selectors.roles import REVIEWER, user_has_role
+from permits.models import EditionStatus
+from permits.selectors.roles import REVIEWER, can_submit, user_has_role
 
 from .fonts import uncovered_characters
 from .forms import AnnualFigureForm, AnnualReportForm, ReportSectionForm
 from .models import AnnualFigure, AnnualReport, ReportSection
-from .services import report_content, report_copy, report_publish
+from .services import report_content, report_copy, report_publish, report_send_back, report_submit
 from .services.content import missing_figures, used_keys
 
 
@@ -29,7 +31,8 @@ class ReportSectionInline(admin.StackedInline):
     fields = (("order", "level"), "heading", "body")
 
     def _locked(self, obj):
-        return obj is not None and obj.is_published
+        # Submitted (under review) and published reports are not edited.
+        return obj is not None and obj.status != EditionStatus.DRAFT
 
     def has_add_permission(self, request, obj=None):
         return not self._locked(obj) and super().has_add_permission(request, obj)
@@ -48,8 +51,13 @@ class AnnualReportAdmin(admin.ModelAdmin):
     list_display = ("year", "title", "status", "published_on", "updated_at")
     list_filter = ("status",)
     search_fields = ("title",)
-    actions = ["copy_to_next_year"]
+    actions = ["submit_reports", "send_back_reports", "copy_to_next_year"]
     change_form_template = "admin/reports/annualreport/change_form.html"
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == EditionStatus.SUBMITTED:
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -92,7 +100,38 @@ class AnnualReportAdmin(admin.ModelAdmin):
             self.message_user(request, _("已发布，报告内容和PDF已按当前数据固定。"), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:reports_annualreport_change", args=[pk]))
 
-    @admin.action(description=_("复制为下一年度报告草稿"))
+    def has_submit_permission(self, request):
+        return self.has_view_permission(request) and (can_submit(request.user) or self.has_change_permission(request))
+
+    def has_send_back_permission(self, request):
+        return self.has_view_permission(request) and user_has_role(request.user, REVIEWER)
+
+    def _each(self, request, queryset, service, done, **kwargs):
+        for report in queryset:
+            try:
+                service(report, user=request.user, **kwargs)
+            except ValidationError as error:
+                self.message_user(request, "；".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, done % {"title": report.title}, messages.SUCCESS)
+
+    @admin.action(description=_("提交审核"), permissions=["submit"])
+    def submit_reports(self, request, queryset):
+        self._each(request, queryset, report_submit, _("《%(title)s》已提交审核。"))
+
+    @admin.action(description=_("退回修改"), permissions=["send_back"])
+    def send_back_reports(self, request, queryset):
+        comment = request.POST.get("review_comment", "")
+        if "apply" in request.POST and comment.strip():
+            self._each(request, queryset, report_send_back, _("《%(title)s》已退回。"), comment=comment)
+            return None
+        return TemplateResponse(request, "security/send_back.html", {
+            **self.admin_site.each_context(request), "title": _("退回修改"), "queryset": queryset,
+            "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_name": "send_back_reports", "missing_comment": "apply" in request.POST,
+        })
+
+    @admin.action(description=_("复制为下一年度报告草稿"), permissions=["add"])
     def copy_to_next_year(self, request, queryset):
         for report in queryset:
             try:

@@ -10,11 +10,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from intermediaries.models import IntermediaryList
 from intermediaries.services import intermediary_import, intermediary_import_message
 from intermediaries.views import export_response
+from permits.admin.base import EditionAdminMixin, ScopedAdmin
 from permits.importing.errors import ImportFailed
 from permits.models import EditionStatus
 from permits.selectors.roles import REVIEWER, user_has_role
@@ -29,7 +29,7 @@ def _report(request, edition, error):
 
 
 @admin.register(IntermediaryList)
-class IntermediaryListAdmin(SimpleHistoryAdmin):
+class IntermediaryListAdmin(EditionAdminMixin, ScopedAdmin):
     list_display = ("title", "edition", "region", "scope", "status", "published_on", "service_count", "tools")
     list_filter = ("status", "region", "scope")
     search_fields = ("title", "edition", "basis")
@@ -38,7 +38,8 @@ class IntermediaryListAdmin(SimpleHistoryAdmin):
               "status", "review_comment", "copied_from", "submitted_by", "published_by", "created_at", "updated_at")
     readonly_fields = ("status", "review_comment", "copied_from", "submitted_by", "published_by",
                        "created_at", "updated_at")
-    actions = ("submit_action", "publish_action", "copy_action", "export_xlsx_action", "export_csv_action")
+    actions = ("submit_action", "action_send_back", "publish_action", "copy_action", "export_xlsx_action",
+               "export_csv_action")
     change_form_template = "admin/intermediaries/intermediarylist/change_form.html"
     change_list_template = "admin/intermediaries/intermediarylist/change_list.html"
 
@@ -103,7 +104,7 @@ class IntermediaryListAdmin(SimpleHistoryAdmin):
         if count:
             messages.success(request, format_html("{}：{} 个", done, count))
 
-    @admin.action(description=_("提交审核"), permissions=["change"])
+    @admin.action(description=_("提交审核"), permissions=["submit"])
     def submit_action(self, request, queryset):
         self._each(request, queryset, lambda e: edition_submit(e, user=request.user), _("已提交审核"))
 
@@ -126,11 +127,11 @@ class IntermediaryListAdmin(SimpleHistoryAdmin):
             return None
         return export_response(editions[0], fmt)
 
-    @admin.action(description=_("导出为 Excel（导入格式）"))
+    @admin.action(description=_("导出为 Excel（导入格式）"), permissions=["view"])
     def export_xlsx_action(self, request, queryset):
         return self._export_one(request, queryset, "xlsx")
 
-    @admin.action(description=_("导出为 CSV（导入格式）"))
+    @admin.action(description=_("导出为 CSV（导入格式）"), permissions=["view"])
     def export_csv_action(self, request, queryset):
         return self._export_one(request, queryset, "csv")
 

@@ -19,7 +19,7 @@ from permits.selectors.roles import REVIEWER, user_has_role
 from permits.services.editions import edition_copy, edition_publish, edition_submit
 
 from . import import_views
-from .base import ScopedAdmin
+from .base import EditionAdminMixin, ScopedAdmin
 
 
 def _count_of(model, link="edition"):
@@ -30,7 +30,7 @@ def _count_of(model, link="edition"):
 
 
 @admin.register(PermitCatalogue)
-class PermitCatalogueAdmin(admin.ModelAdmin):
+class PermitCatalogueAdmin(EditionAdminMixin, ScopedAdmin):
     list_display = ("title", "edition", "region", "status", "published_on",
                     "item_count", "sub_item_count", "handling_item_count")
     list_filter = ("status", "region")
@@ -40,7 +40,7 @@ class PermitCatalogueAdmin(admin.ModelAdmin):
               "submitted_by", "review_comment", "copied_from", "created_at", "updated_at")
     readonly_fields = ("status", "published_on", "published_by", "submitted_by", "review_comment",
                        "copied_from", "created_at", "updated_at")
-    actions = ("submit_editions", "publish_edition", "copy_editions", "export_xlsx", "export_csv")
+    actions = ("submit_editions", "action_send_back", "publish_edition", "copy_editions", "export_xlsx", "export_csv")
     change_list_template = "admin/permits/permitcatalogue/change_list.html"
     change_form_template = "admin/permits/permitcatalogue/change_form.html"
 
@@ -97,7 +97,7 @@ class PermitCatalogueAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, done.format(edition=edition, result=result), messages.SUCCESS)
 
-    @admin.action(description=_("提交审核"), permissions=["change"])
+    @admin.action(description=_("提交审核"), permissions=["submit"])
     def submit_editions(self, request, queryset):
         self._run(request, queryset, edition_submit, "《{edition}》已提交审核。")
 

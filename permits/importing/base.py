@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from permits.models import Department, ImportLog
+from permits.models import AuditEvent, Department, ImportLog
+from permits.services.audit import audit_record
 
 from .errors import ImportFailed, ImportProblem
 from .formats import read_rows
@@ -238,11 +239,20 @@ class SpreadsheetImporter:
                 target=str(target or "")[:300], rows=summary.rows, result=ImportLog.Result.FAILED,
                 errors="\n".join(str(p) for p in failure.problems)[:20000], **log,
             )
+            audit_record(AuditEvent.Action.IMPORT, None, user, {
+                "catalogue": self.catalogue, "file_name": filename[:300], "target": str(target or "")[:300],
+                "rows": summary.rows, "problems": len(failure.problems),
+            }, success=False)
             raise
         ImportLog.objects.create(
             target=str(target)[:300], rows=summary.rows,
             created=sum(summary.created.values()), updated=sum(summary.updated.values()),
             result=ImportLog.Result.DRY_RUN if dry_run else ImportLog.Result.SUCCESS, **log,
         )
+        if not dry_run:
+            audit_record(AuditEvent.Action.IMPORT, target if hasattr(target, "_meta") else None, user, {
+                "catalogue": self.catalogue, "file_name": filename[:300], "rows": summary.rows,
+                "created": summary.created, "updated": summary.updated,
+            })
         summary.target = None if dry_run and create_target else target
         return summary

@@ -12,3 +12,4 @@ from .powers import (  # noqa: F401
 from .regions import Department, Region  # noqa: F401
 from .imports import ImportLog  # noqa: F401
 from .staff import StaffProfile  # noqa: F401
+from .audit import AuditEvent  # noqa: F401

@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from permits.cache import cache_version_bump, namespaces_for_model
 from permits.models import (
-    DelegatedPower, EditionStatus, HandlingItem, Material, PermitItem, SubItem,
+    AuditEvent, DelegatedPower, EditionStatus, HandlingItem, Material, PermitItem, SubItem,
 )
+from permits.services.audit import audit_record
 
 
 def _set_status(edition, status, **fields):
@@ -26,6 +27,7 @@ def edition_submit(edition, *, user=None):
     if edition.status != EditionStatus.DRAFT:
         raise ValidationError(f"《{edition}》不是草稿，不能提交审核。")
     _set_status(edition, EditionStatus.SUBMITTED, submitted_by=user, review_comment="")
+    audit_record(AuditEvent.Action.SUBMIT, edition, user)
     return edition
 
 
@@ -37,6 +39,7 @@ def edition_send_back(edition, *, user=None, comment=""):
     if not comment.strip():
         raise ValidationError("退回时请填写审核意见。")
     _set_status(edition, EditionStatus.DRAFT, review_comment=comment.strip())
+    audit_record(AuditEvent.Action.SEND_BACK, edition, user, {"comment": comment.strip()})
     return edition
 
 
@@ -51,9 +54,9 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
             f"《{edition}》当前状态为“{locked.get_status_display()}”，不能发布。"
         )
     scope = {model.scope_field: getattr(edition, model.scope_field)}
-    previous = model._base_manager.select_for_update().filter(
+    previous = list(model._base_manager.select_for_update().filter(
         status=EditionStatus.PUBLISHED, **scope
-    ).exclude(pk=edition.pk)
+    ).exclude(pk=edition.pk))
     for old in previous:
         _set_status(old, EditionStatus.ARCHIVED)
     _set_status(
@@ -61,6 +64,9 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
         published_on=published_on or edition.published_on or timezone.localdate(),
         published_by=user,
     )
+    audit_record(AuditEvent.Action.PUBLISH, edition, user, {
+        "published_on": str(edition.published_on), "archived": [old.pk for old in previous],
+    })
     # Every app server re-renders the public pages of this catalogue at once.
     cache_version_bump(*namespaces_for_model(model))
     return edition
@@ -85,6 +91,7 @@ def edition_copy(edition, *, title=None, edition_label=None, user=None):
     new._state.adding = True
     new.save()
     edition.copy_children(new)
+    audit_record(AuditEvent.Action.COPY, new, user, {"copied_from": edition.pk})
     return new
 
 

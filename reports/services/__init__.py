@@ -1,4 +1,6 @@
 """Writes and renderings of annual reports; views, admin and commands all call these."""
 from .content import report_content, report_render_html  # noqa: F401
-from .lifecycle import report_check_publishable, report_copy, report_publish  # noqa: F401
+from .lifecycle import (  # noqa: F401
+    report_check_publishable, report_copy, report_publish, report_send_back, report_submit,
+)
 from .pdf import report_build_pdf, report_pdf, report_pdf_filename  # noqa: F401

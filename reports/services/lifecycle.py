@@ -6,8 +6,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from permits.models import EditionStatus
+from permits.models import AuditEvent, EditionStatus
 from permits.selectors.roles import REVIEWER, user_has_role
+from permits.services.audit import audit_record
 from reports.models import AnnualReport, ReportSection
 from reports.placeholders import validate_placeholders
 
@@ -46,6 +47,35 @@ def report_publish(report, *, user=None, published_on=None):
     report.status = EditionStatus.PUBLISHED
     report.frozen_pdf.save(f"{report.year}-{content['state']}.pdf", ContentFile(pdf), save=False)
     report.save()
+    audit_record(AuditEvent.Action.PUBLISH, report, user, {"published_on": report.published_on.isoformat()})
+    return report
+
+
+@transaction.atomic
+def report_submit(report, *, user=None):
+    """An editor hands a draft report to review."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != EditionStatus.DRAFT:
+        raise ValidationError(f"《{report}》不是草稿，不能提交审核。")
+    report.status = EditionStatus.SUBMITTED
+    report.review_comment = ""
+    report.save(update_fields=["status", "review_comment", "updated_at"])
+    audit_record(AuditEvent.Action.SUBMIT, report, user)
+    return report
+
+
+@transaction.atomic
+def report_send_back(report, *, user=None, comment=""):
+    """A reviewer returns a submitted report to its editors with a comment."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != EditionStatus.SUBMITTED:
+        raise ValidationError(f"《{report}》不在待审核状态，不能退回。")
+    if not comment.strip():
+        raise ValidationError("退回时请填写审核意见。")
+    report.status = EditionStatus.DRAFT
+    report.review_comment = comment.strip()
+    report.save(update_fields=["status", "review_comment", "updated_at"])
+    audit_record(AuditEvent.Action.SEND_BACK, report, user, {"comment": report.review_comment})
     return report
 
 
@@ -62,7 +92,9 @@ def report_copy(report, *, year=None, user=None):
     )
     for s in report.sections.order_by("order", "pk"):
         ReportSection.objects.create(report=copy, order=s.order, level=s.level, heading=s.heading, body=s.body)
+    audit_record(AuditEvent.Action.COPY, copy, user, {"copied_from": report.pk})
     return copy
 
 
-__all__ = ["report_publish", "report_copy", "report_check_publishable", "report_pdf_filename"]
+__all__ = ["report_publish", "report_submit", "report_send_back", "report_copy", "report_check_publishable",
+           "report_pdf_filename"]

@@ -190,7 +190,7 @@ class AdminActionsTests(AdminTestBase):
         self.client.force_login(editor)
         response = self.client.get(admin_url("intermediaryservice_changelist"))
         self.assertEqual({s.department_id for s in response.context["cl"].result_list}, {self.env.pk})
-        self.assertEqual(self.client.get(admin_url("intermediaryservice_change", self.build_service.pk)).status_code, 302)
+        self.assertEqual(self.client.get(admin_url("intermediaryservice_change", self.build_service.pk)).status_code, 404)
         self.assertEqual(self.client.get(admin_url("intermediarylist_import", self.draft.pk)).status_code, 403)
 
 

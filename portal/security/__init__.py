@@ -1,0 +1,1 @@
+"""Sign-in, sessions, roles and faults: the security layer of the portal (issue 7)."""

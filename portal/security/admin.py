@@ -1,0 +1,143 @@
+"""Admin pages of the security layer: accounts (三员分立), the audit trail and the change history."""
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from permits.importing.formats import write_csv
+from permits.models import AuditEvent, StaffProfile
+from permits.selectors.roles import separated_role_conflict
+from permits.services.audit import audit_record
+
+from .signals import history_models
+
+User = get_user_model()
+
+
+def csv_response(filename, headers, rows):
+    response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Nobody adds, changes or deletes here, whatever their permissions; auditors browse and export."""
+
+    list_per_page = 50
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PortalUserChangeForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        groups = cleaned.get("groups")
+        if groups is not None:
+            held = separated_role_conflict(g.name for g in groups)
+            if held:
+                self.add_error("groups", _("三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任（%s）。")
+                               % "、".join(held))
+        return cleaned
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    filter_horizontal = ("departments",)
+    fields = ("departments", "password_changed_at")
+    readonly_fields = ("password_changed_at",)
+    verbose_name_plural = _("负责部门（部门编辑）")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    form = PortalUserChangeForm
+    inlines = [StaffProfileInline]
+    list_display = ("username", "last_name", "first_name", "is_active", "is_staff", "roles", "last_login")
+    list_filter = ("is_active", "is_staff", "is_superuser", "groups")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("角色"))
+    def roles(self, obj):
+        return "、".join(g.name for g in obj.groups.all())
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "action", "success", "username", "ip_address", "object_type", "object_repr")
+    list_filter = ("action", "success", "created_at", "object_type")
+    search_fields = ("username", "ip_address", "object_repr", "object_id")
+    date_hierarchy = "created_at"
+    actions = ["export_csv"]
+
+    @admin.action(description=_("导出所选审计记录（CSV）"))
+    def export_csv(self, request, queryset):
+        audit_record(AuditEvent.Action.EXPORT, None, request.user, {"model": "permits.auditevent",
+                                                                   "rows": queryset.count()}, request=request)
+        headers = ["时间", "操作", "成功", "用户名", "IP地址", "对象类型", "对象编号", "对象", "详情"]
+        rows = (
+            [timezone.localtime(e.created_at).isoformat(), e.get_action_display(), "是" if e.success else "否",
+             e.username, e.ip_address or "", e.object_type, e.object_id, e.object_repr, e.detail]
+            for e in queryset.order_by("created_at", "id").iterator()
+        )
+        return csv_response(f"audit-{timezone.localdate():%Y%m%d}.csv", headers, rows)
+
+
+def describe_changes(record):
+    """"field: before → after" for one historical row (the row before it is read once)."""
+    previous = record.prev_record
+    if previous is None:
+        return "新建" if record.history_type == "+" else ""
+    delta = record.diff_against(previous)
+    return "；".join(f"{c.field}: {c.old} → {c.new}" for c in delta.changes)[:2000]
+
+
+class HistoryBrowseAdmin(ReadOnlyAdmin):
+    """Every change to catalogue and report rows, for auditors: who, when, what, before and after."""
+
+    list_display = ("history_date", "history_type", "history_user", "history_object", "changes")
+    list_filter = ("history_type", "history_date")
+    search_fields = ("history_user__username", "history_change_reason")
+    date_hierarchy = "history_date"
+    list_select_related = ("history_user",)
+    actions = ["export_csv"]
+
+    @admin.display(description=_("对象"))
+    def history_object(self, obj):
+        return str(obj.instance)[:200] if obj.history_type != "-" else f"#{obj.pk}"
+
+    @admin.display(description=_("变更内容（修改前 → 修改后）"))
+    def changes(self, obj):
+        return describe_changes(obj)
+
+    @admin.action(description=_("导出所选变更记录（CSV）"))
+    def export_csv(self, request, queryset):
+        audit_record(AuditEvent.Action.EXPORT, None, request.user,
+                     {"model": self.model._meta.label, "rows": queryset.count()}, request=request)
+        headers = ["时间", "类型", "用户", "对象编号", "变更内容"]
+        rows = (
+            [timezone.localtime(r.history_date).isoformat(), r.get_history_type_display(),
+             getattr(r.history_user, "username", ""), getattr(r, "id", ""), describe_changes(r)]
+            for r in queryset.select_related("history_user").order_by("history_date")
+        )
+        return csv_response(f"history-{self.model._meta.model_name}.csv", headers, rows)
+
+
+for _model in history_models():
+    if _model not in admin.site._registry and any(f.name == "history_date" for f in _model._meta.fields):
+        admin.site.register(_model, HistoryBrowseAdmin)
