@@ -100,6 +100,7 @@ def pct(samples, p):
 
 def main():
     settings.DEBUG = False  # no query log overhead
+    settings.PUBLIC_CACHE_ENABLED = False  # measure rendering, not the page cache (bench/load.sh does both)
     test_db = None
     if connection.vendor != "sqlite":
         test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
