@@ -7,10 +7,8 @@ get_queryset). Rows of an edition that is not a draft are read-only for everybod
 `status_lookup` names the path to the edition status; by default it is found from the model
 ("status" on an edition, "<edition_lookup>__status" on a row).
 """
-from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -148,54 +146,3 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def has_send_back_permission(self, request):
         return self.has_publish_permission(request)
-
-
-class EditionAdminMixin:
-    """Lifecycle actions for an edition admin (use with ScopedAdmin): submit, send back, publish, copy."""
-
-    actions = ["action_submit", "action_send_back", "action_publish", "action_copy"]
-
-    def _run(self, request, queryset, service, done, **kwargs):
-        count = 0
-        for edition in queryset:
-            try:
-                service(edition, user=request.user, **kwargs)
-            except ValidationError as error:
-                self.message_user(request, "；".join(error.messages), messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, f"{done} {count} 个。", messages.SUCCESS)
-
-    @admin.action(description=_("提交审核"), permissions=["submit"])
-    def action_submit(self, request, queryset):
-        from permits.services.editions import edition_submit
-
-        self._run(request, queryset, edition_submit, "已提交审核")
-
-    @admin.action(description=_("发布"), permissions=["publish"])
-    def action_publish(self, request, queryset):
-        from permits.services.editions import edition_publish
-
-        self._run(request, queryset, edition_publish, "已发布", require_submitted=True)
-
-    @admin.action(description=_("退回修改"), permissions=["send_back"])
-    def action_send_back(self, request, queryset):
-        from permits.services.editions import edition_send_back
-
-        comment = request.POST.get("review_comment", "")
-        if "apply" in request.POST and comment.strip():
-            self._run(request, queryset, edition_send_back, "已退回", comment=comment)
-            return None
-        return TemplateResponse(request, "security/send_back.html", {
-            **self.admin_site.each_context(request), "title": _("退回修改"), "queryset": queryset,
-            "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "missing_comment": "apply" in request.POST,
-        })
-
-    @admin.action(description=_("复制为新草稿"), permissions=["add"])
-    def action_copy(self, request, queryset):
-        from permits.services.editions import edition_copy
-
-        self._run(request, queryset, edition_copy, "已复制")
-

@@ -72,27 +72,27 @@ class PowerAdminTests(TestCase):
         return self.client.post(self.changelist(), {"action": name, "_selected_action": list(pks)}, follow=True)
 
     def test_submit_publish_copy_actions(self):
-        self.action("submit_action", self.draft.pk)
+        self.action("action_submit", self.draft.pk)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.SUBMITTED)
-        response = self.action("submit_action", self.draft.pk)
+        response = self.action("action_submit", self.draft.pk)
         self.assertContains(response, "不是草稿，不能提交审核")
-        self.action("publish_action", self.draft.pk)
+        self.action("action_publish", self.draft.pk)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.PUBLISHED)
         self.fx.new.refresh_from_db()
         self.assertEqual(self.fx.new.status, EditionStatus.ARCHIVED)
-        self.action("copy_action", self.draft.pk)
+        self.action("action_copy", self.draft.pk)
         copy = PowerCatalogue.objects.get(copied_from=self.draft)
         self.assertEqual((copy.status, copy.replaces), (EditionStatus.DRAFT, self.draft))
         self.assertEqual(copy.powers.count(), 1)
 
     def test_export_action_and_view(self):
-        response = self.action("export_xlsx_action", self.fx.new.pk)
+        response = self.action("action_export_xlsx", self.fx.new.pk)
         rows = read_rows(response.content, "a.xlsx")
         self.assertEqual(rows[0], POWER_HEADERS)
         self.assertEqual(len(rows) - 1, self.fx.new_count)
-        response = self.action("export_csv_action", self.fx.new.pk, self.fx.old.pk)
+        response = self.action("action_export_csv", self.fx.new.pk, self.fx.old.pk)
         self.assertContains(response, "请只选择一个目录导出")
         response = self.client.get(reverse("admin:permits_powercatalogue_export", args=[self.draft.pk, "csv"]))
         self.assertEqual(len(read_rows(response.content, "a.csv")), 2)
@@ -206,7 +206,7 @@ class DepartmentScopeTests(TestCase):
     def test_editor_may_not_publish(self):
         self.client.force_login(self.editor)
         response = self.client.post(reverse("admin:permits_powercatalogue_changelist"), {
-            "action": "publish_action", "_selected_action": [self.draft.pk]}, follow=True)
+            "action": "action_publish", "_selected_action": [self.draft.pk]}, follow=True)
         self.assertEqual(response.status_code, 200)  # the action is not offered to an editor
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.DRAFT)
