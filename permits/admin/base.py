@@ -146,3 +146,20 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def has_send_back_permission(self, request):
         return self.has_publish_permission(request)
+
+
+class LockedInlineMixin:
+    """Inline rows follow their parent: nothing is added, changed or deleted unless its edition is a draft."""
+
+    def _locked(self, obj):
+        edition = obj.get_edition() if hasattr(obj, "get_edition") else obj
+        return edition is not None and edition.status != EditionStatus.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)

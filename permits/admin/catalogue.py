@@ -13,7 +13,7 @@ from permits.models import HandlingItem, Level, Material, PermitCatalogue, Permi
 from permits.selectors.export import PERMIT_HEADERS, TEMPLATE_EXAMPLE, permit_export_rows
 from permits.services.importing import catalogue_import
 
-from .base import ScopedAdmin
+from .base import LockedInlineMixin, ScopedAdmin
 from .editions import EditionAdmin, ImportForm, count_column
 
 
@@ -87,22 +87,6 @@ class PermitCatalogueAdmin(EditionAdmin):
 
 
 # ---- rows below an edition: read-only under a non-draft edition through ScopedAdmin ----
-
-class LockedInlineMixin:
-    """Inline rows follow their parent: no adding, changing or deleting under a locked edition."""
-
-    def _locked(self, obj):
-        return obj is not None and obj.get_edition().is_locked
-
-    def has_add_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_delete_permission(request, obj)
-
 
 class SubItemInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
