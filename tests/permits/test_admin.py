@@ -1,8 +1,10 @@
 import io
+import shutil
+import tempfile
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -21,7 +23,17 @@ def changelist(model):
     return reverse(f"admin:permits_{model._meta.model_name}_changelist")
 
 
+# Import uploads wait under MEDIA_ROOT between preview and confirm; keep them out of the checkout.
+MEDIA = tempfile.mkdtemp(prefix="permits-admin-test-media-")
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
 class AdminTestCase(TestCase):
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(MEDIA, ignore_errors=True)
+
     @classmethod
     def setUpTestData(cls):
         cls.admin_user = User.objects.create_superuser("root", "root@example.com", "Sup3r-Secret-Pass!")

@@ -1,9 +1,11 @@
 import datetime
+import shutil
+import tempfile
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from permits.importing.formats import read_rows, write_csv
@@ -13,7 +15,17 @@ from permits.selectors.powers import POWER_HEADERS
 from .factories_powers import DelegatedPowerFactory, PowerCatalogueFactory, ZoneFactory, ZoneFixture
 
 
+# Import uploads wait under MEDIA_ROOT between preview and confirm; keep them out of the checkout.
+MEDIA = tempfile.mkdtemp(prefix="powers-admin-test-media-")
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
 class PowerAdminTests(TestCase):
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(MEDIA, ignore_errors=True)
+
     @classmethod
     def setUpTestData(cls):
         cls.fx = ZoneFixture(kept_by_code=2, kept_by_name=1, added=2, removed=3, departments=2,
