@@ -27,13 +27,18 @@ class PermitImportForm(ImportForm):
         help_text=_("例如：新余市行政许可事项清单（2024年版）"),
     )
 
+    target_fields = ("edition", "new_edition_title")
+
     def clean(self):
         data = super().clean()
-        if bool(data.get("edition")) == bool((data.get("new_edition_title") or "").strip()):
+        if "edition" in self.fields and (
+                bool(data.get("edition")) == bool((data.get("new_edition_title") or "").strip())):
             raise forms.ValidationError("请选择一个草稿清单，或填写新清单的标题（二者选一）。")
         return data
 
     def import_target(self, edition):
+        if edition is not None:
+            return edition, {"new_edition_title": ""}
         return self.cleaned_data.get("edition"), {
             "new_edition_title": (self.cleaned_data.get("new_edition_title") or "").strip()}
 

@@ -115,13 +115,19 @@ def upload_pending(request, model, token, edition_pk=None):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件"), help_text=_("xlsx 或 csv（UTF-8 或 GB18030 编码），不超过 10 MB。"))
 
+    # Fields that choose the target; dropped when the URL names the edition.
+    target_fields = ("edition",)
+
     def __init__(self, *args, editions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if editions is not None and "edition" not in self.fields:
+        if editions is None:
+            for name in self.target_fields:
+                self.fields.pop(name, None)
+        elif "edition" in self.fields:
+            self.fields["edition"].queryset = editions
+        else:
             # Without a target in the URL the form asks for a draft.
             self.fields["edition"] = forms.ModelChoiceField(label=_("导入到草稿"), queryset=editions)
-        elif editions is not None:
-            self.fields["edition"].queryset = editions
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

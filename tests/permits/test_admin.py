@@ -321,3 +321,14 @@ class ImportExportAdminTests(AdminTestCase):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 302)
             self.assertIn(reverse("admin:login"), response["Location"])
+
+    def test_import_from_the_edition_page(self):
+        url = reverse("admin:permits_permitcatalogue_import", args=[self.draft.pk])
+        self.assertContains(self.client.get(reverse("admin:permits_permitcatalogue_change", args=[self.draft.pk])), url)
+        file = io.BytesIO(csv_bytes([row()]))
+        file.name = "清单.csv"
+        response = self.client.post(url, {"file": file})
+        self.assertContains(response, "确认导入")
+        response = self.client.post(url, {"confirm": "1", "token": response.context["token"]})
+        self.assertRedirects(response, reverse("admin:permits_permitcatalogue_change", args=[self.draft.pk]))
+        self.assertTrue(self.draft.handling_items.filter(code="00016421300101").exists())
