@@ -1,24 +1,9 @@
-"""What every edition admin (permit catalogue, power catalogue, intermediary list) shares.
-
-`EditionAdminMixin`: the lifecycle actions (提交审核 / 退回修改 / 发布 / 复制为新草稿) through
-permits.services.editions, limited by role (ScopedAdmin.has_<name>_permission), and row counts per edition.
-`EditionImportMixin`: upload → dry-run preview → confirm, export and import template, driven by hooks
-(`import_run`, `preview_headers`/`preview_row`, `export_headers`/`export_rows`). Between preview and
-confirm the upload waits in a private file under MEDIA_ROOT/private/imports, named by a random token the
-session keeps with the user and target edition; it is deleted after confirm and never served back.
-Non-draft editions are read-only through ScopedAdmin.
-"""
+"""Import with preview (upload → dry run → confirm), export and import template of an edition admin."""
 import re
-import secrets
-import time
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,85 +16,11 @@ from permits.importing.formats import IMPORT_FORMATS, MAX_BYTES, write_csv, writ
 from permits.models import EditionStatus
 from permits.selectors.export import export_types
 from permits.selectors.scope import user_departments
-from permits.services.editions import edition_copy, edition_publish, edition_send_back, edition_submit
 
-from .base import ScopedAdmin
+from .uploads import upload_discard, upload_pending, upload_stash
 
 PREVIEW_LIMIT = 1000
-STALE_SECONDS = 24 * 3600
 UPLOAD_EXTENSIONS = tuple("." + f().get_extension() for f in IMPORT_FORMATS)
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-
-
-def rows_count(model, link="edition"):
-    """Rows of `model` per edition as one correlated subquery (constant query count, no join fan-out)."""
-    rows = (model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link)
-            .annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def count_column(name, description):
-    """A list_display column showing the annotation `name` (see EditionAdminMixin.counts)."""
-    @admin.display(description=description, ordering=name)
-    def column(self, obj):
-        return getattr(obj, name)
-    return column
-
-
-# ---- the upload between preview and confirm ----
-
-def import_dir():
-    folder = Path(settings.MEDIA_ROOT) / "private" / "imports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def import_session_key(model):
-    return f"edition_import:{model._meta.label_lower}"
-
-
-def stashed_path(token):
-    if not isinstance(token, str) or not _TOKEN.match(token):
-        return None
-    return import_dir() / f"{token}.upload"
-
-
-def upload_discard(request, model):
-    entry = request.session.pop(import_session_key(model), None)
-    found = stashed_path(entry.get("token")) if entry else None
-    if found is not None:
-        found.unlink(missing_ok=True)
-
-
-def upload_stash(request, model, data, **entry):
-    """Keep `data` for the confirm step (one waiting upload per catalogue and session); returns the token."""
-    upload_discard(request, model)
-    folder = import_dir()
-    now = time.time()
-    for old in folder.glob("*.upload"):
-        try:
-            if now - old.stat().st_mtime > STALE_SECONDS:
-                old.unlink()
-        except OSError:
-            pass
-    token = secrets.token_urlsafe(32)
-    (folder / f"{token}.upload").write_bytes(data)
-    request.session[import_session_key(model)] = {"token": token, "user": request.user.pk, **entry}
-    return token
-
-
-def upload_pending(request, model, token, edition_pk=None):
-    """(session entry, bytes) of the upload `token` names, if this session staged it for this user (and edition)."""
-    entry = request.session.get(import_session_key(model))
-    if not entry or entry.get("token") != token or entry.get("user") != request.user.pk:
-        return None
-    if edition_pk is not None and entry.get("edition") != edition_pk:
-        return None
-    found = stashed_path(token)
-    try:
-        return entry, found.read_bytes()
-    except (OSError, AttributeError):
-        return None
 
 
 class ImportForm(forms.Form):
@@ -141,73 +52,6 @@ class ImportForm(forms.Form):
     def import_target(self, edition):
         """(edition, options for the import service kept until confirm; JSON-serialisable)."""
         return edition or self.cleaned_data.get("edition"), {}
-
-
-class EditionAdminMixin:
-    """Lifecycle actions and row counts for an edition admin (use with ScopedAdmin)."""
-
-    actions = ["action_submit", "action_send_back", "action_publish", "action_copy"]
-    edition_noun = _("清单")
-    # annotation name → (row model, link from the row to the edition); show with count_column(name, …)
-    counts = {}
-    submit_message = _("《{edition}》已提交审核。")
-    send_back_message = _("《{edition}》已退回修改。")
-    publish_message = _("《{edition}》已发布。")
-    copy_message = _("已由《{edition}》复制出新草稿《{new}》。")
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if self.counts:
-            queryset = queryset.annotate(**{
-                name: rows_count(model, link) for name, (model, link) in self.counts.items()})
-        return queryset
-
-    def copy_edition(self, edition, *, user):
-        """The copy service; a catalogue whose copies carry more (e.g. `replaces`) overrides it."""
-        return edition_copy(edition, user=user)
-
-    def _each(self, request, queryset, step, message):
-        for edition in queryset:
-            try:
-                new = step(edition)
-            except ValidationError as error:
-                self.message_user(request, "；".join(error.messages), messages.ERROR)
-            else:
-                link = new
-                if new is not edition and getattr(new, "pk", None):
-                    url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[new.pk])
-                    link = format_html('<a href="{}">{}</a>', url, new)
-                self.message_user(request, format_html(str(message), edition=edition, new=link), messages.SUCCESS)
-
-    @admin.action(description=_("提交审核"), permissions=["submit"])
-    def action_submit(self, request, queryset):
-        self._each(request, queryset, lambda e: edition_submit(e, user=request.user), self.submit_message)
-
-    @admin.action(description=_("发布"), permissions=["publish"])
-    def action_publish(self, request, queryset):
-        if queryset.count() != 1:
-            noun = self.edition_noun
-            self.message_user(request, _("一次只能发布一个%(noun)s，请只选择一个。") % {"noun": noun}, messages.ERROR)
-            return
-        self._each(request, queryset, lambda e: edition_publish(e, user=request.user, require_submitted=True),
-                   self.publish_message)
-
-    @admin.action(description=_("退回修改"), permissions=["send_back"])
-    def action_send_back(self, request, queryset):
-        comment = request.POST.get("review_comment", "")
-        if "apply" in request.POST and comment.strip():
-            self._each(request, queryset, lambda e: edition_send_back(e, user=request.user, comment=comment),
-                       self.send_back_message)
-            return None
-        return TemplateResponse(request, "security/send_back.html", {
-            **self.admin_site.each_context(request), "title": _("退回修改"), "queryset": queryset,
-            "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "missing_comment": "apply" in request.POST,
-        })
-
-    @admin.action(description=_("复制为新草稿"), permissions=["add"])
-    def action_copy(self, request, queryset):
-        self._each(request, queryset, lambda e: self.copy_edition(e, user=request.user), self.copy_message)
 
 
 class EditionImportMixin:
@@ -427,10 +271,3 @@ class EditionImportMixin:
         self.message_user(request, format_html("《{}》导入完成：{}", target, self.import_description(summary)),
                           messages.SUCCESS)
         return HttpResponseRedirect(self.import_done_url(target))
-
-
-class EditionAdmin(EditionImportMixin, EditionAdminMixin, ScopedAdmin):
-    """An edition admin with everything: lifecycle, counts, import with preview, export, template."""
-
-    actions = ["action_submit", "action_send_back", "action_publish", "action_copy",
-               "action_export_xlsx", "action_export_csv"]
