@@ -182,22 +182,42 @@ class PermitItemAdmin(ScopedAdmin):
         formset.save_m2m()
 
 
-class SubItemForm(forms.ModelForm):
+class ChildRowForm(forms.ModelForm):
+    """A row under a parent row: its code starts with the parent's, is unique in the edition, and the
+    parent's edition is open. Subclasses name the parent field, the prefix and the messages."""
+    parent_field = ""
+    prefix_message = ""
+    row_label = ""
+    parent_label = ""
+
+    def code_prefix(self, parent):
+        return parent.code
+
+    def clean(self):
+        data = super().clean()
+        parent, code = data.get(self.parent_field), data.get("code")
+        if parent and code:
+            prefix = self.code_prefix(parent)
+            model = self._meta.model
+            if not code.startswith(prefix):
+                self.add_error("code", self.prefix_message.format(prefix=prefix))
+            elif model.objects.filter(edition_id=parent.edition_id, code=code).exclude(pk=self.instance.pk).exists():
+                self.add_error("code", f"本清单中已有{self.row_label}编码“{code}”")
+            if parent.get_edition().is_locked:
+                self.add_error(self.parent_field, f"该{self.parent_label}所在清单已发布或已归档，不能修改。")
+        return data
+
+
+class SubItemForm(ChildRowForm):
+    parent_field, row_label, parent_label = "item", "子项", "事项"
+    prefix_message = "子项编码应以事项编码的前11位“{prefix}”开头"
+
     class Meta:
         model = SubItem
         fields = "__all__"
 
-    def clean(self):
-        data = super().clean()
-        item, code = data.get("item"), data.get("code")
-        if item and code:
-            if not code.startswith(item.code[:11]):
-                self.add_error("code", f"子项编码应以事项编码的前11位“{item.code[:11]}”开头")
-            elif SubItem.objects.filter(edition_id=item.edition_id, code=code).exclude(pk=self.instance.pk).exists():
-                self.add_error("code", f"本清单中已有子项编码“{code}”")
-            if item.get_edition().is_locked:
-                self.add_error("item", "该事项所在清单已发布或已归档，不能修改。")
-        return data
+    def code_prefix(self, parent):
+        return parent.code[:11]
 
 
 @admin.register(SubItem)
@@ -223,22 +243,13 @@ class MaterialInline(LockedInlineMixin, admin.TabularInline):
     extra = 0
 
 
-class HandlingItemForm(forms.ModelForm):
+class HandlingItemForm(ChildRowForm):
+    parent_field, row_label, parent_label = "sub_item", "业务办理项", "子项"
+    prefix_message = "业务办理项编码应以子项编码“{prefix}”开头"
+
     class Meta:
         model = HandlingItem
         fields = "__all__"
-
-    def clean(self):
-        data = super().clean()
-        sub, code = data.get("sub_item"), data.get("code")
-        if sub and code:
-            if not code.startswith(sub.code):
-                self.add_error("code", f"业务办理项编码应以子项编码“{sub.code}”开头")
-            elif HandlingItem.objects.filter(edition_id=sub.edition_id, code=code).exclude(pk=self.instance.pk).exists():
-                self.add_error("code", f"本清单中已有业务办理项编码“{code}”")
-            if sub.get_edition().is_locked:
-                self.add_error("sub_item", "该子项所在清单已发布或已归档，不能修改。")
-        return data
 
 
 @admin.register(HandlingItem)

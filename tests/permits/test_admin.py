@@ -332,3 +332,19 @@ class ImportExportAdminTests(AdminTestCase):
         response = self.client.post(url, {"confirm": "1", "token": response.context["token"]})
         self.assertRedirects(response, reverse("admin:permits_permitcatalogue_change", args=[self.draft.pk]))
         self.assertTrue(self.draft.handling_items.filter(code="00016421300101").exists())
+
+
+class ChildRowFormTests(AdminTestCase):
+    def test_code_prefix_uniqueness_and_lock(self):
+        from permits.admin.catalogue import HandlingItemForm, SubItemForm
+
+        item = PermitItem.objects.filter(edition=self.draft).first()
+        form = SubItemForm(data={"item": item.pk, "code": "999999999992", "seq": 1, "name": "甲"})
+        self.assertIn(f"子项编码应以事项编码的前11位“{item.code[:11]}”开头", form.errors["code"])
+        sub = SubItem.objects.filter(edition=self.draft).first()
+        taken = HandlingItem.objects.filter(sub_item=sub).first()
+        form = HandlingItemForm(data={"sub_item": sub.pk, "code": taken.code, "seq": 9, "name": "乙"})
+        self.assertIn(f"本清单中已有业务办理项编码“{taken.code}”", form.errors["code"])
+        locked_sub = SubItem.objects.filter(edition=self.published).first()
+        form = HandlingItemForm(data={"sub_item": locked_sub.pk, "code": locked_sub.code + "99", "seq": 9, "name": "丙"})
+        self.assertIn("该子项所在清单已发布或已归档，不能修改。", form.errors["sub_item"])
