@@ -87,7 +87,7 @@ class IntermediaryService(EditionChild):
     class Meta:
         verbose_name = _("中介服务事项")
         verbose_name_plural = _("中介服务事项")
-        ordering = ["edition", "seq", "id"]
+        ordering = ["edition_id", "seq", "id"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "seq"], name="intermediaryservice_unique_seq"),
         ]

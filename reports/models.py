@@ -63,7 +63,7 @@ class ReportSection(models.Model):
     class Meta:
         verbose_name = _("报告章节")
         verbose_name_plural = _("报告章节")
-        ordering = ["report", "order", "id"]
+        ordering = ["report_id", "order", "id"]
 
     def __str__(self):
         return self.heading or f"第{self.order}段"

@@ -80,7 +80,7 @@ class PermitItem(EditionChild):
     class Meta:
         verbose_name = _("许可事项")
         verbose_name_plural = _("许可事项")
-        ordering = ["edition", "seq", "id"]
+        ordering = ["edition_id", "seq", "id"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "code"], name="permititem_unique_code"),
             models.CheckConstraint(condition=Q(code__regex=ITEM_CODE_RE), name="permititem_code_format"),
@@ -116,7 +116,7 @@ class SubItem(EditionChild):
     class Meta:
         verbose_name = _("子项")
         verbose_name_plural = _("子项")
-        ordering = ["item", "seq", "code"]
+        ordering = ["item_id", "seq", "code"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "code"], name="subitem_unique_code"),
             models.CheckConstraint(condition=Q(code__regex=SUB_ITEM_CODE_RE), name="subitem_code_format"),
@@ -193,7 +193,8 @@ class HandlingItem(EditionChild):
     class Meta:
         verbose_name = _("业务办理项")
         verbose_name_plural = _("业务办理项")
-        ordering = ["sub_item", "seq", "code"]
+        # Order by the raw foreign key: following the parent's ordering would join every level above.
+        ordering = ["sub_item_id", "seq", "code"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "code"], name="handlingitem_unique_code"),
             models.CheckConstraint(condition=Q(code__regex=HANDLING_CODE_RE), name="handlingitem_code_format"),
@@ -239,7 +240,7 @@ class Material(EditionChild):
     class Meta:
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
-        ordering = ["handling_item", "seq", "id"]
+        ordering = ["handling_item_id", "seq", "id"]
 
     def get_edition(self):
         return self.handling_item.edition

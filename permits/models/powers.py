@@ -90,7 +90,7 @@ class DelegatedPower(EditionChild):
     class Meta:
         verbose_name = _("赋权事项")
         verbose_name_plural = _("赋权事项")
-        ordering = ["edition", "seq", "id"]
+        ordering = ["edition_id", "seq", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["edition", "code"], condition=~Q(code=""), name="delegatedpower_unique_code"

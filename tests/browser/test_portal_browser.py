@@ -106,6 +106,52 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, live_server, catalogue
         context.close()
 
 
+@pytest.fixture
+def sections(transactional_db):
+    """Intermediaries, a delegated-powers catalogue, one-things and a published 2024 report."""
+    import datetime
+
+    from permits.models import EditionStatus
+    from reports.models import AnnualReport
+    from tests.portal.catalogue_data import site_profile
+    from tests.reports.factories import build_2024
+
+    site_profile()
+    data = build_2024()
+    AnnualReport.objects.filter(pk=data["report"].pk).update(status=EditionStatus.PUBLISHED,
+                                                             published_on=datetime.date(2025, 1, 20))
+    return data
+
+
+def test_phone_viewport_other_sections_have_no_horizontal_scroll(browser, live_server, sections):
+    context, page = new_page(browser, 390, 844)
+    service = sections["intermediary"].services.order_by("seq").first()
+    paths = ["/intermediaries/", f"/intermediaries/{service.pk}/", "/powers/", f"/powers/{sections['zone'].pk}/",
+             "/one-things/", "/reports/", "/reports/2024/"]
+    try:
+        for query in ("care=0", "care=1", "care=0&zh=hant"):
+            for path in paths:
+                page.goto(f"{live_server.url}{path}?{query}")
+                width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                assert width <= inner, f"{path} ({query}): scrollWidth {width} > {inner}"
+                # Every page sits in the shell's container, with <li> breadcrumbs.
+                assert page.locator("main .container").count() >= 1, path
+                assert page.locator(".breadcrumbs ol > li").count() >= 2, path
+        # The stand-alone error page fits a phone too.
+        assert page.goto(f"{live_server.url}/reports/2099/").status == 404
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        # The report reads as a document: PDF button above the sheet, chart as wide as the column allows.
+        page.goto(f"{live_server.url}/reports/2024/?care=0")
+        button = page.locator(".page-actions a.btn")
+        assert button.get_attribute("href") == "/reports/2024.pdf"
+        sheet = page.locator(".report-sheet").bounding_box()
+        assert button.bounding_box()["y"] < sheet["y"]
+        chart = page.locator("figure.chart svg").bounding_box()
+        assert chart["width"] >= sheet["width"] - 2 * 20 - 1
+    finally:
+        context.close()
+
+
 def test_keyboard_skip_link_and_focus(browser, live_server, catalogue):
     context, page = new_page(browser)
     try:
