@@ -1,10 +1,10 @@
 """Reads for the intermediary service lists: the edition in force, public search, facets, exports."""
 import re
-from functools import lru_cache
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
+from permits.chinese import to_simplified
 from permits.models import EditionStatus, PermitItem
 from permits.selectors.editions import current_published, edition_published_in_year
 
@@ -66,17 +66,6 @@ def permit_item_url(code):
 
 
 # ---- public search ----
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text):
-    return _t2s().convert(text) if text else text
-
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -1,18 +1,14 @@
 """Writes for the intermediary service lists (the lifecycle itself is permits.services.editions)."""
+from permits.services.editions import rows_copy
+
 from .importing import IntermediaryImporter
 from .models import IntermediaryService
 
 
 def intermediary_list_copy_children(source, target):
     """Copy the services of `source` into `target` with their links to permit items (a few queries)."""
-    services = list(IntermediaryService.objects.filter(edition=source).order_by("pk"))
-    old_pks = [service.pk for service in services]
-    for service in services:
-        service.pk = None
-        service.id = None
-        service.edition = target
-    IntermediaryService.objects.bulk_create(services, batch_size=500)
-    new_pk = {old: service.pk for old, service in zip(old_pks, services)}
+    new_pk = {old: service.pk for old, service in rows_copy(
+        list(IntermediaryService.objects.filter(edition=source).order_by("pk")), edition=target).items()}
     through = IntermediaryService.permit_items.through
     links = through.objects.filter(intermediaryservice__edition=source).values_list(
         "intermediaryservice_id", "permititem_id"

@@ -4,22 +4,12 @@ Traditional pages are converted once per response with OpenCC, interface and dat
 """
 from django.utils.cache import patch_vary_headers
 
+from permits.chinese import to_traditional
+
 SCRIPT_COOKIE = "zh"
 CARE_COOKIE = "care"
 COOKIE_AGE = 365 * 24 * 3600
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/")
-
-_s2t = None
-
-
-def to_traditional(text):
-    """Simplified → Traditional (OpenCC s2t); the converter is built once per process."""
-    global _s2t
-    if _s2t is None:
-        import opencc
-
-        _s2t = opencc.OpenCC("s2t")
-    return _s2t.convert(text)
 
 
 class ReaderPreferenceMiddleware:

@@ -17,34 +17,35 @@ class StaticPages(Sitemap):
         return path
 
 
-class PermitItems(Sitemap):
+class PublishedRows(Sitemap):
+    """Rows of the published permit list, addressed by their code."""
     changefreq = "monthly"
+    limit = 50000
+    model = None
+    ordering = ("pk",)
+    path = ""
+
+    def items(self):
+        edition = published_permit_catalogue()
+        if edition is None:
+            return self.model.objects.none()
+        return self.model.objects.filter(edition=edition).order_by(*self.ordering).only("code")
+
+    def location(self, row):
+        return self.path.format(code=row.code)
+
+
+class PermitItems(PublishedRows):
     priority = 0.6
-    limit = 50000
-
-    def items(self):
-        edition = published_permit_catalogue()
-        if edition is None:
-            return PermitItem.objects.none()
-        return PermitItem.objects.filter(edition=edition).order_by("seq", "pk").only("code")
-
-    def location(self, item):
-        return f"/permits/{item.code}/"
+    model = PermitItem
+    ordering = ("seq", "pk")
+    path = "/permits/{code}/"
 
 
-class Guides(Sitemap):
-    changefreq = "monthly"
+class Guides(PublishedRows):
     priority = 0.5
-    limit = 50000
-
-    def items(self):
-        edition = published_permit_catalogue()
-        if edition is None:
-            return HandlingItem.objects.none()
-        return HandlingItem.objects.filter(edition=edition).order_by("pk").only("code")
-
-    def location(self, handling):
-        return f"/permits/guide/{handling.code}/"
+    model = HandlingItem
+    path = "/permits/guide/{code}/"
 
 
 SITEMAPS = {"pages": StaticPages, "items": PermitItems, "guides": Guides}

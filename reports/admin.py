@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from permits.admin.base import LockedInlineMixin
 from permits.models import EditionStatus
 from permits.selectors.roles import REVIEWER, can_submit, user_has_role
 
@@ -24,24 +25,12 @@ def _all_text(content):
     return "".join(parts)
 
 
-class ReportSectionInline(admin.StackedInline):
+class ReportSectionInline(LockedInlineMixin, admin.StackedInline):
+    # Submitted (under review) and published reports are not edited.
     model = ReportSection
     form = ReportSectionForm
     extra = 0
     fields = (("order", "level"), "heading", "body")
-
-    def _locked(self, obj):
-        # Submitted (under review) and published reports are not edited.
-        return obj is not None and obj.status != EditionStatus.DRAFT
-
-    def has_add_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(AnnualReport)

@@ -8,8 +8,7 @@ from intermediaries.models import IntermediaryList, IntermediaryService
 from intermediaries.selectors import services_for_export
 from intermediaries.views import export_response
 from permits.admin.base import ScopedAdmin
-from permits.models import Department, EditionStatus, PermitItem
-from permits.selectors.scope import user_departments
+from permits.models import EditionStatus, PermitItem
 
 
 class EditionFilterByStatus(admin.SimpleListFilter):
@@ -69,31 +68,6 @@ class IntermediaryServiceAdmin(ScopedAdmin, SimpleHistoryAdmin):
                 condition |= Q(intermediary_services=obj)
             field.queryset = PermitItem.objects.filter(condition).distinct().order_by("edition", "seq", "code")
         return form
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "edition":
-            kwargs["queryset"] = IntermediaryList.objects.drafts()
-        elif db_field.name == "department":
-            ids = user_departments(request.user)
-            if ids is not None:
-                kwargs["queryset"] = Department.objects.filter(pk__in=ids)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not obj.edition.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not obj.edition.is_editable:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        locked = queryset.exclude(edition__status=EditionStatus.DRAFT)
-        if locked.exists():
-            messages.error(request, _("非草稿清单中的事项不能删除，已跳过 %(n)s 个。") % {"n": locked.count()})
-        super().delete_queryset(request, queryset.filter(edition__status=EditionStatus.DRAFT))
 
     @admin.action(description=_("导出所选事项为 Excel（导入格式）"))
     def export_action(self, request, queryset):

@@ -7,10 +7,8 @@ get_queryset). Rows of an edition that is not a draft are read-only for everybod
 `status_lookup` names the path to the edition status; by default it is found from the model
 ("status" on an edition, "<edition_lookup>__status" on a row).
 """
-from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -150,52 +148,18 @@ class ScopedAdmin(SimpleHistoryAdmin):
         return self.has_publish_permission(request)
 
 
-class EditionAdminMixin:
-    """Lifecycle actions for an edition admin (use with ScopedAdmin): submit, send back, publish, copy."""
+class LockedInlineMixin:
+    """Inline rows follow their parent: nothing is added, changed or deleted unless its edition is a draft."""
 
-    actions = ["action_submit", "action_send_back", "action_publish", "action_copy"]
+    def _locked(self, obj):
+        edition = obj.get_edition() if hasattr(obj, "get_edition") else obj
+        return edition is not None and edition.status != EditionStatus.DRAFT
 
-    def _run(self, request, queryset, service, done, **kwargs):
-        count = 0
-        for edition in queryset:
-            try:
-                service(edition, user=request.user, **kwargs)
-            except ValidationError as error:
-                self.message_user(request, "；".join(error.messages), messages.ERROR)
-            else:
-                count += 1
-        if count:
-            self.message_user(request, f"{done} {count} 个。", messages.SUCCESS)
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
 
-    @admin.action(description=_("提交审核"), permissions=["submit"])
-    def action_submit(self, request, queryset):
-        from permits.services.editions import edition_submit
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
 
-        self._run(request, queryset, edition_submit, "已提交审核")
-
-    @admin.action(description=_("发布"), permissions=["publish"])
-    def action_publish(self, request, queryset):
-        from permits.services.editions import edition_publish
-
-        self._run(request, queryset, edition_publish, "已发布", require_submitted=True)
-
-    @admin.action(description=_("退回修改"), permissions=["send_back"])
-    def action_send_back(self, request, queryset):
-        from permits.services.editions import edition_send_back
-
-        comment = request.POST.get("review_comment", "")
-        if "apply" in request.POST and comment.strip():
-            self._run(request, queryset, edition_send_back, "已退回", comment=comment)
-            return None
-        return TemplateResponse(request, "security/send_back.html", {
-            **self.admin_site.each_context(request), "title": _("退回修改"), "queryset": queryset,
-            "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "missing_comment": "apply" in request.POST,
-        })
-
-    @admin.action(description=_("复制为新草稿"), permissions=["add"])
-    def action_copy(self, request, queryset):
-        from permits.services.editions import edition_copy
-
-        self._run(request, queryset, edition_copy, "已复制")
-
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)

@@ -1,36 +1,50 @@
 """Admin: the permit catalogue — editions, items, sub-items, handling items and materials.
 
 Published and archived editions, and every row below them, are shown read-only.
-Lifecycle actions call permits.services.editions; import/export live in permits.admin.import_views.
+Lifecycle, import with preview and export come from permits.admin.editions.
 """
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.urls import path
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from permits.models import (
-    EditionStatus, HandlingItem, Level, Material, PermitCatalogue, PermitItem, SubItem,
-)
-from permits.selectors.roles import REVIEWER, user_has_role
-from permits.services.editions import edition_copy, edition_publish, edition_submit
+from permits.models import HandlingItem, Level, Material, PermitCatalogue, PermitItem, SubItem
+from permits.selectors.export import PERMIT_HEADERS, TEMPLATE_EXAMPLE, permit_export_rows
+from permits.services.importing import catalogue_import
 
-from . import import_views
-from .base import EditionAdminMixin, ScopedAdmin
+from .base import LockedInlineMixin, ScopedAdmin
+from .editions import EditionAdmin, ImportForm, count_column
 
 
-def _count_of(model, link="edition"):
-    """Rows of `model` per edition as one correlated subquery (constant query count)."""
-    rows = (model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link)
-            .annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+class PermitImportForm(ImportForm):
+    edition = forms.ModelChoiceField(
+        label=_("导入到草稿清单"), required=False, queryset=PermitCatalogue.objects.none(),
+        help_text=_("已有事项按编码更新，新编码新增。"),
+    )
+    new_edition_title = forms.CharField(
+        label=_("或新建市本级草稿清单"), required=False, max_length=200,
+        help_text=_("例如：新余市行政许可事项清单（2024年版）"),
+    )
+
+    target_fields = ("edition", "new_edition_title")
+
+    def clean(self):
+        data = super().clean()
+        if "edition" in self.fields and (
+                bool(data.get("edition")) == bool((data.get("new_edition_title") or "").strip())):
+            raise forms.ValidationError("请选择一个草稿清单，或填写新清单的标题（二者选一）。")
+        return data
+
+    def import_target(self, edition):
+        if edition is not None:
+            return edition, {"new_edition_title": ""}
+        return self.cleaned_data.get("edition"), {
+            "new_edition_title": (self.cleaned_data.get("new_edition_title") or "").strip()}
 
 
 @admin.register(PermitCatalogue)
-class PermitCatalogueAdmin(EditionAdminMixin, ScopedAdmin):
+class PermitCatalogueAdmin(EditionAdmin):
     list_display = ("title", "edition", "region", "status", "published_on",
                     "item_count", "sub_item_count", "handling_item_count")
     list_filter = ("status", "region")
@@ -40,129 +54,44 @@ class PermitCatalogueAdmin(EditionAdminMixin, ScopedAdmin):
               "submitted_by", "review_comment", "copied_from", "created_at", "updated_at")
     readonly_fields = ("status", "published_on", "published_by", "submitted_by", "review_comment",
                        "copied_from", "created_at", "updated_at")
-    actions = ("submit_editions", "action_send_back", "publish_edition", "copy_editions", "export_xlsx", "export_csv")
-    change_list_template = "admin/permits/permitcatalogue/change_list.html"
-    change_form_template = "admin/permits/permitcatalogue/change_form.html"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            n_items=_count_of(PermitItem), n_sub_items=_count_of(SubItem), n_handling_items=_count_of(HandlingItem),
-        )
-
-    @admin.display(description=_("事项数"), ordering="n_items")
-    def item_count(self, obj):
-        return obj.n_items
-
-    @admin.display(description=_("子项数"), ordering="n_sub_items")
-    def sub_item_count(self, obj):
-        return obj.n_sub_items
-
-    @admin.display(description=_("业务办理项数"), ordering="n_handling_items")
-    def handling_item_count(self, obj):
-        return obj.n_handling_items
+    counts = {"n_items": (PermitItem, "edition"), "n_sub_items": (SubItem, "edition"),
+              "n_handling_items": (HandlingItem, "edition")}
+    item_count = count_column("n_items", _("事项数"))
+    sub_item_count = count_column("n_sub_items", _("子项数"))
+    handling_item_count = count_column("n_handling_items", _("业务办理项数"))
+    copy_message = _("已由《{edition}》复制出新草稿《{new}》。")
+    rows_changelist = "permits_permititem"
+    # The import may create a new edition, so it lives on the changelist and an expired preview starts over.
+    import_form_class = PermitImportForm
+    import_expired_redirects = True
+    import_title = _("导入行政许可事项清单")
+    import_help = _("上传 xlsx 或 csv 文件，一行一个业务办理项，先预览将要新增和更新的内容，确认后再写入。"
+                    "整个导入在一个事务中完成：有任何错误都不会写入。")
+    preview_headers = (_("行"), _("层级"), _("操作"), _("编码"), _("名称"), _("变化的字段"))
+    export_headers = PERMIT_HEADERS
+    export_sheet_title = "行政许可事项清单"
+    template_name = "行政许可事项清单导入模板"
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
             return (*self.readonly_fields, "region")
         return self.readonly_fields
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_locked:
-            return False
-        return super().has_change_permission(request, obj)
+    def import_run(self, data, filename, edition, options, *, dry_run, user):
+        return catalogue_import(data, filename, edition=edition, new_edition_title=options["new_edition_title"] or None,
+                                dry_run=dry_run, user=user)
 
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status != EditionStatus.DRAFT:
-            return False
-        return super().has_delete_permission(request, obj)
+    def preview_row(self, entry):
+        return [entry["row"], entry["level"], entry["action"], entry["code"], entry["name"], "、".join(entry["changed"])]
 
-    def has_publish_permission(self, request):
-        return user_has_role(request.user, REVIEWER)
+    def export_rows(self, edition):
+        return permit_export_rows(edition)
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        wrap = self.admin_site.admin_view
-        return [
-            path("import/", wrap(import_views.ImportView.as_view(model_admin=self)), name="%s_%s_import" % info),
-            path("template/<str:fmt>/", wrap(import_views.template_download(self)), name="%s_%s_template" % info),
-            path("<int:pk>/export/<str:fmt>/", wrap(import_views.export_download(self)), name="%s_%s_export" % info),
-        ] + super().get_urls()
-
-    def _run(self, request, queryset, service, done, **kwargs):
-        for edition in queryset:
-            try:
-                result = service(edition, user=request.user, **kwargs)
-            except ValidationError as error:
-                self.message_user(request, "；".join(error.messages), messages.ERROR)
-            else:
-                self.message_user(request, done.format(edition=edition, result=result), messages.SUCCESS)
-
-    @admin.action(description=_("提交审核"), permissions=["submit"])
-    def submit_editions(self, request, queryset):
-        self._run(request, queryset, edition_submit, "《{edition}》已提交审核。")
-
-    @admin.action(description=_("发布"), permissions=["publish"])
-    def publish_edition(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, _("一次只能发布一个清单，请只选择一个。"), messages.ERROR)
-            return
-        self._run(request, queryset, edition_publish, "《{edition}》已发布，同区划原已发布的清单已归档。",
-                  require_submitted=True)
-
-    @admin.action(description=_("复制为新草稿"), permissions=["add"])
-    def copy_editions(self, request, queryset):
-        self._run(request, queryset, edition_copy, "已由《{edition}》复制出新草稿《{result}》。")
-
-    def _export(self, request, queryset, fmt):
-        if queryset.count() != 1:
-            self.message_user(request, _("一次只能导出一个清单，请只选择一个。"), messages.ERROR)
-            return None
-        return import_views.export_response(queryset.first(), fmt)
-
-    @admin.action(description=_("导出 xlsx"), permissions=["view"])
-    def export_xlsx(self, request, queryset):
-        return self._export(request, queryset, "xlsx")
-
-    @admin.action(description=_("导出 csv"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        return self._export(request, queryset, "csv")
+    def template_rows(self):
+        return [TEMPLATE_EXAMPLE]
 
 
-# ---- rows below an edition ----
-
-class LockedEditionMixin:
-    """Rows of a published or archived edition are view-only."""
-
-    def _locked(self, obj):
-        return obj is not None and obj.get_edition().is_locked
-
-    def has_change_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_delete_permission(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "edition":
-            kwargs["queryset"] = PermitCatalogue.objects.filter(status=EditionStatus.DRAFT)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class LockedInlineMixin:
-    """Inline rows follow their parent: no adding, changing or deleting under a locked edition."""
-
-    def _locked(self, obj):
-        return obj is not None and obj.get_edition().is_locked
-
-    def has_add_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_delete_permission(request, obj)
-
+# ---- rows below an edition: read-only under a non-draft edition through ScopedAdmin ----
 
 class SubItemInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
@@ -220,7 +149,7 @@ class PermitItemForm(forms.ModelForm):
 
 
 @admin.register(PermitItem)
-class PermitItemAdmin(LockedEditionMixin, ScopedAdmin):
+class PermitItemAdmin(ScopedAdmin):
     department_lookup = "department"
     form = PermitItemForm
     list_display = ("code", "name", "department", "sub_item_count", "edition")
@@ -253,26 +182,46 @@ class PermitItemAdmin(LockedEditionMixin, ScopedAdmin):
         formset.save_m2m()
 
 
-class SubItemForm(forms.ModelForm):
+class ChildRowForm(forms.ModelForm):
+    """A row under a parent row: its code starts with the parent's, is unique in the edition, and the
+    parent's edition is open. Subclasses name the parent field, the prefix and the messages."""
+    parent_field = ""
+    prefix_message = ""
+    row_label = ""
+    parent_label = ""
+
+    def code_prefix(self, parent):
+        return parent.code
+
+    def clean(self):
+        data = super().clean()
+        parent, code = data.get(self.parent_field), data.get("code")
+        if parent and code:
+            prefix = self.code_prefix(parent)
+            model = self._meta.model
+            if not code.startswith(prefix):
+                self.add_error("code", self.prefix_message.format(prefix=prefix))
+            elif model.objects.filter(edition_id=parent.edition_id, code=code).exclude(pk=self.instance.pk).exists():
+                self.add_error("code", f"本清单中已有{self.row_label}编码“{code}”")
+            if parent.get_edition().is_locked:
+                self.add_error(self.parent_field, f"该{self.parent_label}所在清单已发布或已归档，不能修改。")
+        return data
+
+
+class SubItemForm(ChildRowForm):
+    parent_field, row_label, parent_label = "item", "子项", "事项"
+    prefix_message = "子项编码应以事项编码的前11位“{prefix}”开头"
+
     class Meta:
         model = SubItem
         fields = "__all__"
 
-    def clean(self):
-        data = super().clean()
-        item, code = data.get("item"), data.get("code")
-        if item and code:
-            if not code.startswith(item.code[:11]):
-                self.add_error("code", f"子项编码应以事项编码的前11位“{item.code[:11]}”开头")
-            elif SubItem.objects.filter(edition_id=item.edition_id, code=code).exclude(pk=self.instance.pk).exists():
-                self.add_error("code", f"本清单中已有子项编码“{code}”")
-            if item.get_edition().is_locked:
-                self.add_error("item", "该事项所在清单已发布或已归档，不能修改。")
-        return data
+    def code_prefix(self, parent):
+        return parent.code[:11]
 
 
 @admin.register(SubItem)
-class SubItemAdmin(LockedEditionMixin, ScopedAdmin):
+class SubItemAdmin(ScopedAdmin):
     department_lookup = "item__department"
     form = SubItemForm
     list_display = ("code", "name", "item", "approval_level", "exercise_level", "edition")
@@ -294,26 +243,17 @@ class MaterialInline(LockedInlineMixin, admin.TabularInline):
     extra = 0
 
 
-class HandlingItemForm(forms.ModelForm):
+class HandlingItemForm(ChildRowForm):
+    parent_field, row_label, parent_label = "sub_item", "业务办理项", "子项"
+    prefix_message = "业务办理项编码应以子项编码“{prefix}”开头"
+
     class Meta:
         model = HandlingItem
         fields = "__all__"
 
-    def clean(self):
-        data = super().clean()
-        sub, code = data.get("sub_item"), data.get("code")
-        if sub and code:
-            if not code.startswith(sub.code):
-                self.add_error("code", f"业务办理项编码应以子项编码“{sub.code}”开头")
-            elif HandlingItem.objects.filter(edition_id=sub.edition_id, code=code).exclude(pk=self.instance.pk).exists():
-                self.add_error("code", f"本清单中已有业务办理项编码“{code}”")
-            if sub.get_edition().is_locked:
-                self.add_error("sub_item", "该子项所在清单已发布或已归档，不能修改。")
-        return data
-
 
 @admin.register(HandlingItem)
-class HandlingItemAdmin(LockedEditionMixin, ScopedAdmin):
+class HandlingItemAdmin(ScopedAdmin):
     department_lookup = "sub_item__item__department"
     form = HandlingItemForm
     list_display = ("code", "name", "situation", "department", "statutory_days", "promised_days", "online_depth",
@@ -343,7 +283,7 @@ class HandlingItemAdmin(LockedEditionMixin, ScopedAdmin):
 
 
 @admin.register(Material)
-class MaterialAdmin(LockedEditionMixin, ScopedAdmin):
+class MaterialAdmin(ScopedAdmin):
     department_lookup = "handling_item__sub_item__item__department"
     list_display = ("name", "handling_item", "required", "form", "copies")
     list_filter = ("handling_item__edition", "required", "form")

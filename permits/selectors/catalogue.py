@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from permits.chinese import to_simplified
 from permits.models import (
     EditionStatus, HandlingItem, Material, OnlineDepth, PermitCatalogue, PermitItem, Situation, SubItem,
 )
@@ -22,18 +23,6 @@ MAX_QUERY_CHARS = 100
 MAX_TERMS = 5
 # Control characters, zero-width and other format characters are dropped from queries.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-
-_t2s = None
-
-
-def to_simplified(text):
-    """Traditional → Simplified (OpenCC), so 食品經營 finds 食品经营; loaded once per process."""
-    global _t2s
-    if _t2s is None:
-        import opencc
-
-        _t2s = opencc.OpenCC("t2s")
-    return _t2s.convert(text)
 
 
 def clean_query(raw):

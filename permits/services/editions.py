@@ -95,48 +95,29 @@ def edition_copy(edition, *, title=None, edition_label=None, user=None):
     return new
 
 
+def rows_copy(rows, *, batch_size=500, **fields):
+    """Insert copies of `rows` (one model) with `fields` set: a value, or a {old parent pk: new parent} map
+    for a foreign key. Returns {old pk: copy}, the map the rows below need."""
+    copies = {}
+    for row in rows:
+        old_pk = row.pk
+        row.pk = None
+        for name, value in fields.items():
+            setattr(row, name, value[getattr(row, f"{name}_id")] if isinstance(value, dict) else value)
+        copies[old_pk] = row
+    if rows:
+        type(rows[0]).objects.bulk_create(rows, batch_size=batch_size)
+    return copies
+
+
 def permit_catalogue_copy_children(source, target):
-    items = list(PermitItem.objects.filter(edition=source).order_by("pk"))
-    item_map = {}
-    new_items = []
-    for item in items:
-        old_pk = item.pk
-        item.pk = None
-        item.edition = target
-        new_items.append(item)
-        item_map[old_pk] = item
-    PermitItem.objects.bulk_create(new_items, batch_size=500)
-
-    subs = list(SubItem.objects.filter(edition=source).order_by("pk"))
-    sub_map = {}
-    for sub in subs:
-        old_pk = sub.pk
-        sub.pk = None
-        sub.edition = target
-        sub.item = item_map[sub.item_id]
-        sub_map[old_pk] = sub
-    SubItem.objects.bulk_create(subs, batch_size=500)
-
-    handlings = list(HandlingItem.objects.filter(edition=source).order_by("pk"))
-    handling_map = {}
-    for handling in handlings:
-        old_pk = handling.pk
-        handling.pk = None
-        handling.edition = target
-        handling.sub_item = sub_map[handling.sub_item_id]
-        handling_map[old_pk] = handling
-    HandlingItem.objects.bulk_create(handlings, batch_size=500)
-
-    materials = list(Material.objects.filter(handling_item__edition=source).order_by("pk"))
-    for material in materials:
-        material.pk = None
-        material.handling_item = handling_map[material.handling_item_id]
-    Material.objects.bulk_create(materials, batch_size=1000)
+    items = rows_copy(list(PermitItem.objects.filter(edition=source).order_by("pk")), edition=target)
+    subs = rows_copy(list(SubItem.objects.filter(edition=source).order_by("pk")), edition=target, item=items)
+    handlings = rows_copy(list(HandlingItem.objects.filter(edition=source).order_by("pk")), edition=target,
+                          sub_item=subs)
+    rows_copy(list(Material.objects.filter(handling_item__edition=source).order_by("pk")), batch_size=1000,
+              handling_item=handlings)
 
 
 def power_catalogue_copy_children(source, target):
-    powers = list(DelegatedPower.objects.filter(edition=source).order_by("pk"))
-    for power in powers:
-        power.pk = None
-        power.edition = target
-    DelegatedPower.objects.bulk_create(powers, batch_size=500)
+    rows_copy(list(DelegatedPower.objects.filter(edition=source).order_by("pk")), edition=target)

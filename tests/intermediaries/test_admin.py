@@ -51,7 +51,7 @@ class AdminTestBase(TestCase):
         self.client.force_login(self.superuser)
 
     def staged_files(self):
-        folder = Path(MEDIA) / "private" / "intermediary-imports"
+        folder = Path(MEDIA) / "private" / "imports"
         return sorted(folder.iterdir()) if folder.exists() else []
 
 
@@ -135,7 +135,7 @@ class AdminPagesTests(AdminTestBase):
         response = self.client.get(admin_url("intermediarylist_export", self.draft.pk, "csv"))
         self.assertIn("施工图审查", response.content.decode("utf-8-sig"))
         response = self.client.post(admin_url("intermediarylist_changelist"), {
-            "action": "export_xlsx_action", "_selected_action": [self.draft.pk]})
+            "action": "action_export_xlsx", "_selected_action": [self.draft.pk]})
         self.assertEqual(response["Content-Type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response = self.client.post(admin_url("intermediaryservice_changelist"), {
             "action": "export_action", "_selected_action": [self.build_service.pk]})
@@ -150,18 +150,18 @@ class AdminActionsTests(AdminTestBase):
             "action": action, "_selected_action": [e.pk for e in editions]}, follow=True)
 
     def test_submit_publish_copy(self):
-        response = self.act("publish_action", self.draft)
+        response = self.act("action_publish", self.draft)
         self.assertContains(response, "不能发布")
-        self.act("submit_action", self.draft)
+        self.act("action_submit", self.draft)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.SUBMITTED)
-        self.act("publish_action", self.draft)
+        self.act("action_publish", self.draft)
         self.draft.refresh_from_db()
         self.published.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.PUBLISHED)
         self.assertEqual(self.draft.published_by, self.superuser)
         self.assertEqual(self.published.status, EditionStatus.ARCHIVED)
-        response = self.act("copy_action", self.draft)
+        response = self.act("action_copy", self.draft)
         self.assertContains(response, "已复制为新草稿")
         copy = IntermediaryList.objects.get(copied_from=self.draft)
         self.assertEqual(copy.status, EditionStatus.DRAFT)
@@ -171,15 +171,15 @@ class AdminActionsTests(AdminTestBase):
         editor = User.objects.create_user("editor", password="pw-not-used-123", is_staff=True)
         editor.user_permissions.set(Permission.objects.filter(content_type__app_label="intermediaries"))
         self.client.force_login(editor)
-        self.act("submit_action", self.draft)
-        response = self.act("publish_action", self.draft)
+        self.act("action_submit", self.draft)
+        response = self.act("action_publish", self.draft)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.SUBMITTED)
-        self.assertNotIn("publish_action", dict(response.context["action_form"].fields["action"].choices))
+        self.assertNotIn("action_publish", dict(response.context["action_form"].fields["action"].choices))
         editor.groups.add(Group.objects.get_or_create(name=REVIEWER)[0])
         editor = User.objects.get(pk=editor.pk)
         self.client.force_login(editor)
-        self.act("publish_action", self.draft)
+        self.act("action_publish", self.draft)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.PUBLISHED)
 

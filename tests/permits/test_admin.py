@@ -1,13 +1,15 @@
 import io
+import shutil
+import tempfile
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from permits.admin import import_views
+from permits.admin import editions
 from permits.models import EditionStatus, HandlingItem, ImportLog, Material, PermitCatalogue, PermitItem, SubItem
 from permits.selectors.export import PERMIT_HEADERS
 from permits.selectors.roles import REVIEWER
@@ -21,7 +23,17 @@ def changelist(model):
     return reverse(f"admin:permits_{model._meta.model_name}_changelist")
 
 
+# Import uploads wait under MEDIA_ROOT between preview and confirm; keep them out of the checkout.
+MEDIA = tempfile.mkdtemp(prefix="permits-admin-test-media-")
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
 class AdminTestCase(TestCase):
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(MEDIA, ignore_errors=True)
+
     @classmethod
     def setUpTestData(cls):
         cls.admin_user = User.objects.create_superuser("root", "root@example.com", "Sup3r-Secret-Pass!")
@@ -121,14 +133,14 @@ class ActionTests(AdminTestCase):
             "action": name, "_selected_action": [e.pk for e in editions]}, follow=True)
 
     def test_publish_needs_review_first(self):
-        response = self.action("publish_edition", self.draft)
+        response = self.action("action_publish", self.draft)
         self.assertContains(response, "不能发布")
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.DRAFT)
 
     def test_publish_archives_the_previous(self):
-        self.action("submit_editions", self.draft)
-        self.action("publish_edition", self.draft)
+        self.action("action_submit", self.draft)
+        self.action("action_publish", self.draft)
         self.draft.refresh_from_db()
         self.published.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.PUBLISHED)
@@ -136,14 +148,14 @@ class ActionTests(AdminTestCase):
         self.assertEqual(self.draft.published_by, self.admin_user)
 
     def test_copy_makes_a_draft_with_everything(self):
-        response = self.action("copy_editions", self.published)
+        response = self.action("action_copy", self.published)
         copy = PermitCatalogue.objects.get(copied_from=self.published)
         self.assertEqual(copy.status, EditionStatus.DRAFT)
         self.assertEqual((copy.items.count(), copy.sub_items.count(), copy.handling_items.count()), (2, 4, 8))
         self.assertContains(response, "复制出新草稿")
 
     def test_submit(self):
-        self.action("submit_editions", self.draft)
+        self.action("action_submit", self.draft)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.SUBMITTED)
 
@@ -152,17 +164,17 @@ class ActionTests(AdminTestCase):
         editor.user_permissions.set(Permission.objects.filter(
             content_type__app_label="permits", codename__endswith="permitcatalogue"))
         self.client.force_login(editor)
-        self.action("submit_editions", self.draft)
-        self.action("publish_edition", self.draft)
+        self.action("action_submit", self.draft)
+        self.action("action_publish", self.draft)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.SUBMITTED)
         editor.groups.add(Group.objects.get_or_create(name=REVIEWER)[0])
-        self.action("publish_edition", self.draft)
+        self.action("action_publish", self.draft)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.PUBLISHED)
 
     def test_export_action(self):
-        response = self.action("export_xlsx", self.published)
+        response = self.action("action_export_xlsx", self.published)
         self.assertEqual(response.status_code, 200)
         sheet = load_workbook(io.BytesIO(response.content)).active
         self.assertEqual(sheet.max_row, 1 + 8)
@@ -243,21 +255,21 @@ class ImportExportAdminTests(AdminTestCase):
         self.assertContains(response, "确认导入")
         self.assertContains(response, "00016421300102")
         self.assertFalse(PermitCatalogue.objects.filter(title__contains="2024").exists())
-        token = self.client.session[import_views.SESSION_KEY]["token"]
-        stashed = import_views._stashed_path(token)
+        token = self.client.session[editions.import_session_key(PermitCatalogue)]["token"]
+        stashed = editions.stashed_path(token)
         self.assertTrue(stashed.exists())
         response = self.client.post(self.url, {"confirm": "1", "token": token})
         edition = PermitCatalogue.objects.get(title="新余市行政许可事项清单（2024年版）")
         self.assertRedirects(response, reverse("admin:permits_permitcatalogue_change", args=[edition.pk]))
         self.assertEqual((edition.items.count(), edition.handling_items.count()), (2, 3))
         self.assertFalse(stashed.exists())
-        self.assertNotIn(import_views.SESSION_KEY, self.client.session)
+        self.assertNotIn(editions.import_session_key(PermitCatalogue), self.client.session)
         self.assertEqual(ImportLog.objects.latest("created_at").user, self.admin_user)
 
     def test_preview_into_existing_draft(self):
         response = self.upload(csv_bytes([row()]), edition=self.draft.pk)
         self.assertContains(response, "新增")
-        token = self.client.session[import_views.SESSION_KEY]["token"]
+        token = self.client.session[editions.import_session_key(PermitCatalogue)]["token"]
         self.client.post(self.url, {"confirm": "1", "token": token})
         self.assertTrue(self.draft.handling_items.filter(code="00016421300101").exists())
 
@@ -265,14 +277,14 @@ class ImportExportAdminTests(AdminTestCase):
         response = self.upload(csv_bytes([row(department="市市场监督局")]), edition=self.draft.pk)
         self.assertContains(response, "第2行“主管部门”列：部门“市市场监督局”不存在")
         self.assertNotContains(response, "确认导入")
-        self.assertNotIn(import_views.SESSION_KEY, self.client.session)
+        self.assertNotIn(editions.import_session_key(PermitCatalogue), self.client.session)
 
     def test_upload_checks(self):
         self.assertContains(self.upload(b"x", "清单.pdf", edition=self.draft.pk), "只支持 .xlsx 和 .csv 文件")
         big = csv_bytes([row()]) + b"#" * (10 * 1024 * 1024)
         self.assertContains(self.upload(big, edition=self.draft.pk), "超过 10 MB 上限")
         self.assertContains(self.upload(csv_bytes([row()])), "二者选一")
-        self.assertNotIn(import_views.SESSION_KEY, self.client.session)
+        self.assertNotIn(editions.import_session_key(PermitCatalogue), self.client.session)
 
     def test_published_edition_is_not_offered(self):
         response = self.upload(csv_bytes([row()]), edition=self.published.pk)
@@ -309,3 +321,30 @@ class ImportExportAdminTests(AdminTestCase):
             response = self.client.get(url)
             self.assertEqual(response.status_code, 302)
             self.assertIn(reverse("admin:login"), response["Location"])
+
+    def test_import_from_the_edition_page(self):
+        url = reverse("admin:permits_permitcatalogue_import", args=[self.draft.pk])
+        self.assertContains(self.client.get(reverse("admin:permits_permitcatalogue_change", args=[self.draft.pk])), url)
+        file = io.BytesIO(csv_bytes([row()]))
+        file.name = "清单.csv"
+        response = self.client.post(url, {"file": file})
+        self.assertContains(response, "确认导入")
+        response = self.client.post(url, {"confirm": "1", "token": response.context["token"]})
+        self.assertRedirects(response, reverse("admin:permits_permitcatalogue_change", args=[self.draft.pk]))
+        self.assertTrue(self.draft.handling_items.filter(code="00016421300101").exists())
+
+
+class ChildRowFormTests(AdminTestCase):
+    def test_code_prefix_uniqueness_and_lock(self):
+        from permits.admin.catalogue import HandlingItemForm, SubItemForm
+
+        item = PermitItem.objects.filter(edition=self.draft).first()
+        form = SubItemForm(data={"item": item.pk, "code": "999999999992", "seq": 1, "name": "甲"})
+        self.assertIn(f"子项编码应以事项编码的前11位“{item.code[:11]}”开头", form.errors["code"])
+        sub = SubItem.objects.filter(edition=self.draft).first()
+        taken = HandlingItem.objects.filter(sub_item=sub).first()
+        form = HandlingItemForm(data={"sub_item": sub.pk, "code": taken.code, "seq": 9, "name": "乙"})
+        self.assertIn(f"本清单中已有业务办理项编码“{taken.code}”", form.errors["code"])
+        locked_sub = SubItem.objects.filter(edition=self.published).first()
+        form = HandlingItemForm(data={"sub_item": locked_sub.pk, "code": locked_sub.code + "99", "seq": 9, "name": "丙"})
+        self.assertIn("该子项所在清单已发布或已归档，不能修改。", form.errors["sub_item"])

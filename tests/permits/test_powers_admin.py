@@ -1,9 +1,11 @@
 import datetime
+import shutil
+import tempfile
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from permits.importing.formats import read_rows, write_csv
@@ -13,7 +15,17 @@ from permits.selectors.powers import POWER_HEADERS
 from .factories_powers import DelegatedPowerFactory, PowerCatalogueFactory, ZoneFactory, ZoneFixture
 
 
+# Import uploads wait under MEDIA_ROOT between preview and confirm; keep them out of the checkout.
+MEDIA = tempfile.mkdtemp(prefix="powers-admin-test-media-")
+
+
+@override_settings(MEDIA_ROOT=MEDIA)
 class PowerAdminTests(TestCase):
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(MEDIA, ignore_errors=True)
+
     @classmethod
     def setUpTestData(cls):
         cls.fx = ZoneFixture(kept_by_code=2, kept_by_name=1, added=2, removed=3, departments=2,
@@ -72,27 +84,27 @@ class PowerAdminTests(TestCase):
         return self.client.post(self.changelist(), {"action": name, "_selected_action": list(pks)}, follow=True)
 
     def test_submit_publish_copy_actions(self):
-        self.action("submit_action", self.draft.pk)
+        self.action("action_submit", self.draft.pk)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.SUBMITTED)
-        response = self.action("submit_action", self.draft.pk)
+        response = self.action("action_submit", self.draft.pk)
         self.assertContains(response, "不是草稿，不能提交审核")
-        self.action("publish_action", self.draft.pk)
+        self.action("action_publish", self.draft.pk)
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.PUBLISHED)
         self.fx.new.refresh_from_db()
         self.assertEqual(self.fx.new.status, EditionStatus.ARCHIVED)
-        self.action("copy_action", self.draft.pk)
+        self.action("action_copy", self.draft.pk)
         copy = PowerCatalogue.objects.get(copied_from=self.draft)
         self.assertEqual((copy.status, copy.replaces), (EditionStatus.DRAFT, self.draft))
         self.assertEqual(copy.powers.count(), 1)
 
     def test_export_action_and_view(self):
-        response = self.action("export_xlsx_action", self.fx.new.pk)
+        response = self.action("action_export_xlsx", self.fx.new.pk)
         rows = read_rows(response.content, "a.xlsx")
         self.assertEqual(rows[0], POWER_HEADERS)
         self.assertEqual(len(rows) - 1, self.fx.new_count)
-        response = self.action("export_csv_action", self.fx.new.pk, self.fx.old.pk)
+        response = self.action("action_export_csv", self.fx.new.pk, self.fx.old.pk)
         self.assertContains(response, "请只选择一个目录导出")
         response = self.client.get(reverse("admin:permits_powercatalogue_export", args=[self.draft.pk, "csv"]))
         self.assertEqual(len(read_rows(response.content, "a.csv")), 2)
@@ -206,7 +218,7 @@ class DepartmentScopeTests(TestCase):
     def test_editor_may_not_publish(self):
         self.client.force_login(self.editor)
         response = self.client.post(reverse("admin:permits_powercatalogue_changelist"), {
-            "action": "publish_action", "_selected_action": [self.draft.pk]}, follow=True)
+            "action": "action_publish", "_selected_action": [self.draft.pk]}, follow=True)
         self.assertEqual(response.status_code, 200)  # the action is not offered to an editor
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.DRAFT)

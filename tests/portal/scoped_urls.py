@@ -2,7 +2,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from permits.admin.base import EditionAdminMixin, ScopedAdmin
+from permits.admin.base import ScopedAdmin
+from permits.admin.editions import EditionAdminMixin
 from permits.models import HandlingItem, PermitCatalogue, PermitItem, SubItem
 from portal.security.admin_site import PortalAdminSite
 

@@ -34,56 +34,48 @@ class PermitWriter:
                 changed.append(field)
         return changed
 
-    def write_items(self, target, summary):
-        existing = {i.code: i for i in PermitItem.objects.filter(edition=target)}
+    def _upsert(self, model, target, level, rows, summary):
+        """Create or update rows of `model` by code; `rows` yields (code, values, file row). Returns code → row."""
+        existing = {obj.code: obj for obj in model.objects.filter(edition=target)}
         new, dirty, fields = [], [], set()
-        for ordinal, (code, data) in enumerate(self.items.items(), start=1):
-            values = {ITEM_FIELDS[k]: v for k, v in data["values"].items()}
-            values["department_id"] = data["department"].pk
-            seq = data.get("seq")
-            values["seq"] = seq if isinstance(seq, int) else ordinal
+        for code, values, row in rows:
             obj = existing.get(code)
             if obj is None:
-                new.append(PermitItem(edition=target, code=code, **values))
-                self._preview(summary, "事项", "新增", code, values.get("name", ""), data["row"])
+                new.append(model(edition=target, code=code, **values))
+                self._preview(summary, level, "新增", code, values.get("name", ""), row)
             else:
                 changed = self._apply(obj, values)
                 if changed:
                     dirty.append(obj)
                     fields.update(changed)
-                    self._preview(summary, "事项", "更新", code, obj.name, data["row"], _labels(PermitItem, changed))
-        PermitItem.objects.bulk_create(new, batch_size=BATCH)
+                    self._preview(summary, level, "更新", code, obj.name, row, _labels(model, changed))
+        model.objects.bulk_create(new, batch_size=BATCH)
         if dirty:
-            PermitItem.objects.bulk_update(dirty, sorted(fields), batch_size=BATCH)
-        _count(summary, "事项", new, dirty)
-        existing.update({i.code: i for i in new})
-        return _with_pks(existing, PermitItem, target)
+            model.objects.bulk_update(dirty, sorted(fields), batch_size=BATCH)
+        _count(summary, level, new, dirty)
+        existing.update({obj.code: obj for obj in new})
+        return _with_pks(existing, model, target)
+
+    def write_items(self, target, summary):
+        def rows():
+            for ordinal, (code, data) in enumerate(self.items.items(), start=1):
+                values = {ITEM_FIELDS[k]: v for k, v in data["values"].items()}
+                values["department_id"] = data["department"].pk
+                seq = data.get("seq")
+                values["seq"] = seq if isinstance(seq, int) else ordinal
+                yield code, values, data["row"]
+        return self._upsert(PermitItem, target, "事项", rows(), summary)
 
     def write_subs(self, target, items, summary):
-        existing = {s.code: s for s in SubItem.objects.filter(edition=target)}
-        order = {}
-        new, dirty, fields = [], [], set()
-        for code, data in self.subs.items():
-            item = items[data["item_code"]]
-            order[item.code] = order.get(item.code, 0) + 1
-            values = {SUB_FIELDS[k]: v for k, v in data["values"].items()}
-            values.update(seq=order[item.code], item_id=item.pk, item_prefix=item.code[:11])
-            obj = existing.get(code)
-            if obj is None:
-                new.append(SubItem(edition=target, code=code, **values))
-                self._preview(summary, "子项", "新增", code, values.get("name", ""), data["row"])
-            else:
-                changed = self._apply(obj, values)
-                if changed:
-                    dirty.append(obj)
-                    fields.update(changed)
-                    self._preview(summary, "子项", "更新", code, obj.name, data["row"], _labels(SubItem, changed))
-        SubItem.objects.bulk_create(new, batch_size=BATCH)
-        if dirty:
-            SubItem.objects.bulk_update(dirty, sorted(fields), batch_size=BATCH)
-        _count(summary, "子项", new, dirty)
-        existing.update({s.code: s for s in new})
-        return _with_pks(existing, SubItem, target)
+        def rows():
+            order = {}
+            for code, data in self.subs.items():
+                item = items[data["item_code"]]
+                order[item.code] = order.get(item.code, 0) + 1
+                values = {SUB_FIELDS[k]: v for k, v in data["values"].items()}
+                values.update(seq=order[item.code], item_id=item.pk, item_prefix=item.code[:11])
+                yield code, values, data["row"]
+        return self._upsert(SubItem, target, "子项", rows(), summary)
 
     def write_handlings(self, target, subs, summary):
         existing = {h.code: h for h in HandlingItem.objects.filter(edition=target)}

@@ -1,0 +1,19 @@
+"""Simplified ↔ Traditional Chinese with OpenCC; each converter is built once per process."""
+from functools import lru_cache
+
+
+@lru_cache(maxsize=None)
+def _converter(config):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text):
+    """Traditional → Simplified, so 食品經營 finds 食品经营."""
+    return _converter("t2s").convert(text) if text else text
+
+
+def to_traditional(text):
+    """Simplified → Traditional, for readers who ask for it (?zh=hant)."""
+    return _converter("s2t").convert(text) if text else text
