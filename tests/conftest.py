@@ -1,8 +1,21 @@
+import shutil
+import tempfile
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder():
+    """Files the tests write (report PDFs, open-data files, uploads) never land in the checkout."""
+    folder = tempfile.mkdtemp(prefix="portal-test-media-")
+    override = override_settings(MEDIA_ROOT=folder)
+    override.enable()
+    yield folder
+    override.disable()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

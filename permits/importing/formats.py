@@ -87,17 +87,23 @@ def escape_formula(value):
     return value
 
 
-def write_csv(headers, rows) -> bytes:
-    """UTF-8 with BOM so that Excel opens Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def write_csv_to(stream, headers, rows):
+    """Write CSV text to an open text stream, row by row (a whole catalogue never sits in memory)."""
+    writer = csv.writer(stream)
     writer.writerow(headers)
     for row in rows:
         writer.writerow([escape_formula("" if v is None else v) for v in row])
+
+
+def write_csv(headers, rows) -> bytes:
+    """UTF-8 with BOM so that Excel opens Chinese text correctly."""
+    buffer = io.StringIO()
+    write_csv_to(buffer, headers, rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(headers, rows, title="Sheet1") -> bytes:
+def write_xlsx_to(target, headers, rows, title="Sheet1"):
+    """Write an xlsx workbook to a path or binary stream (openpyxl's write-only mode streams rows)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -106,6 +112,10 @@ def write_xlsx(headers, rows, title="Sheet1") -> bytes:
     for row in rows:
         # Codes stay text so Excel keeps their leading zeros.
         sheet.append([escape_formula(v) for v in row])
+    workbook.save(target)
+
+
+def write_xlsx(headers, rows, title="Sheet1") -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx_to(buffer, headers, rows, title=title)
     return buffer.getvalue()

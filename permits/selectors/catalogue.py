@@ -340,9 +340,17 @@ def permit_catalogue_counts(edition):
     }
 
 
-def permit_catalogue_json(edition):
-    """The whole edition as nested dicts (items → sub_items → handling_items → materials); 5 queries."""
-    items = (
+def _catalogue_json_head(edition):
+    return {
+        "title": edition.title,
+        "edition": edition.edition,
+        "region": edition.region.name,
+        "published_on": edition.published_on.isoformat() if edition.published_on else None,
+    }
+
+
+def _items_for_json(edition):
+    return (
         PermitItem.objects.filter(edition=edition).select_related("department").order_by("seq", "pk")
         .prefetch_related(
             Prefetch("sub_items", queryset=SubItem.objects.order_by("seq", "code")),
@@ -350,31 +358,40 @@ def permit_catalogue_json(edition):
             Prefetch("sub_items__handling_items__materials", queryset=Material.objects.order_by("seq", "pk")),
         )
     )
+
+
+def _item_json(item):
     return {
-        "catalogue": {
-            "title": edition.title,
-            "edition": edition.edition,
-            "region": edition.region.name,
-            "published_on": edition.published_on.isoformat() if edition.published_on else None,
-        },
-        "items": [
+        "seq": item.seq, "code": item.code, "name": item.name, "department": item.department.name,
+        "implementing_bodies": item.implementing_bodies, "legal_basis": item.legal_basis,
+        "remarks": item.remarks,
+        "sub_items": [
             {
-                "seq": item.seq, "code": item.code, "name": item.name, "department": item.department.name,
-                "implementing_bodies": item.implementing_bodies, "legal_basis": item.legal_basis,
-                "remarks": item.remarks,
-                "sub_items": [
-                    {
-                        "code": sub.code, "name": sub.name, "approval_level": sub.approval_level,
-                        "exercise_level": sub.exercise_level, "accepting_level": sub.accepting_level,
-                        "first_review": sub.first_review,
-                        "handling_items": [_handling_json(h) for h in sub.handling_items.all()],
-                    }
-                    for sub in item.sub_items.all()
-                ],
+                "code": sub.code, "name": sub.name, "approval_level": sub.approval_level,
+                "exercise_level": sub.exercise_level, "accepting_level": sub.accepting_level,
+                "first_review": sub.first_review,
+                "handling_items": [_handling_json(h) for h in sub.handling_items.all()],
             }
-            for item in items
+            for sub in item.sub_items.all()
         ],
     }
+
+
+def permit_catalogue_json(edition):
+    """The whole edition as nested dicts (items → sub_items → handling_items → materials); 5 queries."""
+    return {"catalogue": _catalogue_json_head(edition), "items": [_item_json(i) for i in _items_for_json(edition)]}
+
+
+def permit_catalogue_json_chunks(edition, *, batch=500):
+    """The same document as JSON text in pieces, a batch of items at a time (memory stays flat)."""
+    import json
+
+    yield '{"catalogue": %s, "items": [' % json.dumps(_catalogue_json_head(edition), ensure_ascii=False)
+    first = True
+    for chunk in _items_for_json(edition).iterator(chunk_size=batch):
+        yield ("" if first else ", ") + json.dumps(_item_json(chunk), ensure_ascii=False)
+        first = False
+    yield "]}"
 
 
 def _handling_json(h):

@@ -3,17 +3,16 @@ import json
 import re
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
-from permits.importing.formats import write_csv, write_xlsx
 from permits.models.catalogue import HANDLING_CODE_RE, ITEM_CODE_RE
 from permits.selectors import catalogue as sel
-from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
 from permits.cache import public_cache
+from permits.services.open_data import open_data_file
 
 
 ITEM_CODE = re.compile(ITEM_CODE_RE.replace("$", r"\Z"))
@@ -209,11 +208,11 @@ def _filename(edition, ext):
     return f"permit-catalogue-{edition.pk}-{edition.published_on or 'current'}.{ext}"
 
 
-def _download(body, content_type, edition, ext):
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(edition, ext)}"'
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
 
 
 @public_cache("permits")
@@ -223,14 +222,11 @@ def export(request, fmt):
     edition = _export_edition(request)
     if edition is None:
         raise Http404(_("暂无已发布的行政许可事项清单"))
-    if fmt == "csv":
-        return _download(write_csv(PERMIT_HEADERS, permit_export_rows(edition)),
-                         "text/csv; charset=utf-8", edition, "csv")
-    if fmt == "xlsx":
-        body = write_xlsx(PERMIT_HEADERS, permit_export_rows(edition), title="行政许可事项清单")
-        return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         edition, "xlsx")
-    response = JsonResponse(sel.permit_catalogue_json(edition), json_dumps_params={"ensure_ascii": False})
+    stamp = int(edition.updated_at.timestamp() * 1000)
+    path = open_data_file(edition, fmt, stamp=stamp)
+    # Served from the written file: a worker streams it instead of holding the catalogue in memory.
+    response = FileResponse(open(path, "rb"), content_type=EXPORT_TYPES[fmt])
+    if fmt != "json":
+        response["Content-Disposition"] = f'attachment; filename="{_filename(edition, fmt)}"'
     response["Cache-Control"] = "public, max-age=300"
     return response
-

@@ -294,7 +294,7 @@ class ExportTests(TestCase):
         response = self.client.get("/permits/export.csv")
         self.assertEqual(response.status_code, 200)
         self.assertIn("attachment", response["Content-Disposition"])
-        rows = read_rows(response.content, "export.csv")
+        rows = read_rows(response.getvalue(), "export.csv")
         self.assertEqual(rows[0], PERMIT_HEADERS)
         self.assertEqual(len(rows) - 1, self.handling_count)
         self.assertIn(FOOD_CODE, {row[1] for row in rows[1:]})
@@ -302,14 +302,14 @@ class ExportTests(TestCase):
     def test_xlsx_is_the_import_shape(self):
         response = self.client.get("/permits/export.xlsx")
         self.assertEqual(response.status_code, 200)
-        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        sheet = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(list(rows[0]), PERMIT_HEADERS)
         self.assertEqual(len(rows) - 1, self.handling_count)
 
     def test_json_shape(self):
         response = self.client.get("/permits/export.json")
-        data = response.json()
+        data = json.loads(response.getvalue())
         edition = self.data["edition"]
         self.assertEqual(data["catalogue"], {"title": edition.title, "edition": edition.edition,
                                              "region": "新余市", "published_on": "2023-08-01"})
@@ -350,6 +350,6 @@ class CsvFormulaTests(TestCase):
         PermitCatalogue.objects.filter(pk=data["edition"].pk).update(status="draft", _transition=True)
         PermitItem.objects.filter(pk=data["food"].pk).update(remarks="=HYPERLINK(1)")
         PermitCatalogue.objects.filter(pk=data["edition"].pk).update(status="published", _transition=True)
-        text = self.client.get("/permits/export.csv").content.decode("utf-8-sig")
+        text = self.client.get("/permits/export.csv").getvalue().decode("utf-8-sig")
         remarks = [row[15] for row in csv.reader(io.StringIO(text)) if row[1] == FOOD_CODE]
         self.assertTrue(remarks and all(r == "'=HYPERLINK(1)" for r in remarks))

@@ -14,8 +14,10 @@ EXPECTED = {
     "guide": 5,
     "/permits/changes/": 6,
     "/": 9,
-    "/permits/export.json": 7,
-    "/permits/export.csv": 4,
+    # Once written, an open-data file is served from storage: region and edition only.
+    "/permits/export.json": 2,
+    "/permits/export.csv": 2,
+    "/permits/export.xlsx": 2,
 }
 
 

@@ -130,7 +130,7 @@ class TraditionalTests(TestCase):
 
     def test_downloads_are_not_converted(self):
         self.client.get("/", {"zh": "hant"})
-        self.assertIn("食品经营许可", self.client.get("/permits/export.json").content.decode())
+        self.assertIn("食品经营许可", self.client.get("/permits/export.json").getvalue().decode())
 
     def test_unknown_zh_value_is_ignored(self):
         response = self.client.get("/", {"zh": "klingon"})
