@@ -70,7 +70,7 @@ class ReportSection(models.Model):
 
 
 class AnnualFigure(models.Model):
-    """A number entered by staff for a year, e.g. 发布信息 2564 条."""
+    """A number entered by staff for a year, e.g. the number of 监管信息 published (条)."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
     key = models.SlugField(_("名称"), max_length=64)
