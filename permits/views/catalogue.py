@@ -215,7 +215,7 @@ EXPORT_TYPES = {
 }
 
 
-@public_cache("permits")
+# No page cache: the file in storage is the cache, and a streamed response is never stored.
 @require_safe
 @condition(etag_func=_export_etag, last_modified_func=_export_modified)
 def export(request, fmt):
