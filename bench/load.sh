@@ -124,7 +124,9 @@ for phase in $PHASES; do
       printf "%-34s 跳过：本分支上没有这个地址（404）\n" "$raw_path"
       continue
     fi
-    line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s bench/wrk_report.lua "$BASE$path" | grep '^RESULT' || true)
+    # As every browser does; only the open-data files are served compressed (pages are left to nginx).
+    line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -H "Accept-Encoding: gzip, deflate" \
+      -s bench/wrk_report.lua "$BASE$path" | grep '^RESULT' || true)
     if [[ -z "$line" ]]; then echo "$raw_path: wrk 没有结果"; FAILED=1; continue; fi
     declare -A r=()
     for kv in ${line#RESULT }; do r[${kv%%=*}]=${kv#*=}; done

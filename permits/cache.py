@@ -13,10 +13,12 @@ Wiring a public view is one line::
 import functools
 import hashlib
 import logging
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils import translation
 from django.utils.cache import get_conditional_response
@@ -29,6 +31,9 @@ VERSION_KEY = "pubver:%s"
 SITE_NAMESPACE = "site"
 CACHE_HEADER = "X-Cache"
 
+# Every namespace a public page can depend on.
+PUBLIC_NAMESPACES = ("permits", "intermediaries", "powers", "onethings", "reports", SITE_NAMESPACE)
+
 # Edition models whose namespace is not their app label.
 EDITION_NAMESPACES = {
     "permits.powercatalogue": ("powers",),
@@ -40,16 +45,38 @@ def _fresh_version():
     return time.time_ns()
 
 
+# Version numbers already read during the current request (one dict per thread, reset by the
+# request signals): a page asks the shared cache once, however many remembered reads it makes.
+_request = threading.local()
+
+
+def _request_started(**kwargs):
+    _request.versions = {}
+
+
+def _request_finished(**kwargs):
+    _request.versions = None
+
+
+request_started.connect(_request_started, dispatch_uid="permits.cache.request_started")
+request_finished.connect(_request_finished, dispatch_uid="permits.cache.request_finished")
+
+
 def cache_versions(*namespaces):
-    """Current version of each namespace, creating missing ones; one cache round trip when warm."""
-    keys = {VERSION_KEY % ns: ns for ns in namespaces}
-    found = cache.get_many(list(keys))
-    versions = {}
+    """Current version of each namespace, creating missing ones; one cache round trip when warm,
+    none for namespaces already read in this request."""
+    seen = getattr(_request, "versions", None)
+    missing = [ns for ns in namespaces if seen is None or ns not in seen]
+    keys = {VERSION_KEY % ns: ns for ns in missing}
+    found = cache.get_many(list(keys)) if keys else {}
+    versions = {ns: seen[ns] for ns in namespaces if ns not in missing}
     for key, ns in keys.items():
         if key not in found:
             cache.add(key, _fresh_version(), timeout=None)
             found[key] = cache.get(key)
         versions[ns] = found[key]
+        if seen is not None:
+            seen[ns] = found[key]
     return versions
 
 
@@ -59,6 +86,9 @@ def cache_version(namespace):
 
 
 def _bump_now(namespaces):
+    seen = getattr(_request, "versions", None)
+    if seen:
+        seen.clear()
     for ns in namespaces:
         key = VERSION_KEY % ns
         try:
@@ -81,6 +111,41 @@ def cache_version_bump(*namespaces):
         return
     _bump_now(namespaces)
     transaction.on_commit(lambda: _bump_now(namespaces))
+
+
+def versioned_read(*namespaces, size=64):
+    """Remember a read per process while the version numbers of `namespaces` stand still.
+
+    These are the numbers that invalidate the page cache: a publish or a save of a watched model
+    changes them on every app server, so a remembered read is never older than the next request.
+    Costs one cache round trip instead of the query; off when settings.VERSIONED_READS is False.
+    Arguments must be hashable; results are shared between requests and must not be changed.
+    """
+    def decorate(func):
+        memo = {}
+
+        @functools.wraps(func)
+        def wrapped(*args):
+            if not getattr(settings, "VERSIONED_READS", True):
+                return func(*args)
+            try:
+                versions = cache_versions(*namespaces)
+            except Exception:  # the cache is down: read the database
+                logger.warning("缓存不可用，直接查询数据库：%s", func.__qualname__)
+                return func(*args)
+            key = (args, tuple(versions[ns] for ns in namespaces))
+            if key in memo:
+                return memo[key]
+            value = func(*args)
+            if len(memo) >= size:
+                memo.clear()
+            memo[key] = value
+            return value
+
+        wrapped.memo = memo
+        return wrapped
+
+    return decorate
 
 
 def namespaces_for_model(model):

@@ -2,6 +2,8 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
 
+from permits.cache import versioned_read
+
 from .models import SiteProfile
 
 NAV = [
@@ -20,10 +22,15 @@ def _with_param(request, key, value):
     return request.path + "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
+@versioned_read("site")
+def _site_profile():
+    return SiteProfile.current()
+
+
 def site(request):
-    """The site profile for every page footer (one query, cached per request), and the page shell state."""
+    """The site profile for every page footer (remembered until it is edited), and the page shell state."""
     if not hasattr(request, "_site_profile"):
-        request._site_profile = SiteProfile.current()
+        request._site_profile = _site_profile()
     script = getattr(request, "zh_script", "hans")
     care = getattr(request, "care_mode", False)
     path = request.path

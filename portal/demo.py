@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from intermediaries.demo import seed_intermediaries
+from permits.cache import PUBLIC_NAMESPACES, cache_version_bump
 from permits.demo import seed_permits_demo
 from permits.models import Department, StaffProfile
 from permits.selectors import roles
@@ -119,4 +120,6 @@ def seed_demo(*, scale=1, log=lambda message: None):
     seed_reports(demo, log=log)
     seed_site_profile()
     seed_accounts(log=log)
+    # Regions and departments were written in bulk, past the save signals that bump "site".
+    cache_version_bump(*PUBLIC_NAMESPACES)
     return demo

@@ -12,6 +12,8 @@ def _int(name, default):
 _cores = multiprocessing.cpu_count()
 workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", min(2 * _cores + 1, _int("GUNICORN_MAX_WORKERS", 9))))
 worker_class = "sync"
+# portal.settings reads this: without Redis, separate workers cannot share cache version numbers.
+os.environ.setdefault("PORTAL_PROCESSES", str(workers))
 bind = os.environ.get("GUNICORN_BIND", "%s:%s" % (os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")))
 backlog = 2048
 

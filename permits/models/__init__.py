@@ -13,3 +13,4 @@ from .regions import Department, Region  # noqa: F401
 from .imports import ImportLog  # noqa: F401
 from .staff import StaffProfile  # noqa: F401
 from .audit import AuditEvent  # noqa: F401
+from .search import PermitSearchText  # noqa: F401

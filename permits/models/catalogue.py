@@ -52,6 +52,11 @@ class PermitCatalogue(Edition):
 
         permit_catalogue_copy_children(self, new_edition)
 
+    def prepare_publish(self):
+        from permits.services.search import permit_search_index
+
+        permit_search_index(self)
+
 
 class PermitItemQuerySet(EditionChildQuerySet):
     def for_department(self, department):

@@ -113,6 +113,9 @@ class Edition(models.Model):
         """Copy everything below this edition into new_edition (subclasses implement)."""
         raise NotImplementedError
 
+    def prepare_publish(self):
+        """Work done inside edition_publish before the edition goes public (none by default)."""
+
 
 class EditionChildQuerySet(models.QuerySet):
     """QuerySet for rows that belong to an edition through `edition_lookup`."""

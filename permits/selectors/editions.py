@@ -3,6 +3,7 @@ import datetime
 
 from django.db.models import Q
 
+from permits.cache import versioned_read
 from permits.models import EditionStatus, Region
 
 
@@ -44,7 +45,16 @@ def edition_published_in_year(model, year, *, scope=None):
 
 
 def current_published(model, *, scope=None):
-    scope = scope if scope is not None else city_region()
-    if scope is None:
-        return None
-    return model.objects.published().filter(**{model.scope_field: scope}).first()
+    """The published edition of `scope`, by default of the city (remembered while no edition is
+    published and no region changes)."""
+    if scope is not None:
+        return model.objects.published().filter(**{model.scope_field: scope}).first()
+    return _city_published(model)
+
+
+# Every publish bumps its catalogue's namespace, a region save bumps "site".
+@versioned_read("permits", "intermediaries", "powers", "reports", "site")
+def _city_published(model):
+    field = model.scope_field
+    first_city = Region.objects.filter(kind=Region.Kind.CITY, parent=None).order_by("order", "pk").values("pk")[:1]
+    return model.objects.published().filter(**{f"{field}_id": first_city}).first()

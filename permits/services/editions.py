@@ -57,6 +57,7 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
     previous = list(model._base_manager.select_for_update().filter(
         status=EditionStatus.PUBLISHED, **scope
     ).exclude(pk=edition.pk))
+    locked.prepare_publish()
     for old in previous:
         _set_status(old, EditionStatus.ARCHIVED)
     _set_status(

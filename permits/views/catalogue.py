@@ -5,14 +5,15 @@ from urllib.parse import urlencode
 
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
 from permits.models.catalogue import HANDLING_CODE_RE, ITEM_CODE_RE
-from permits.selectors import catalogue as sel
+from permits.selectors import catalogue as sel, permit_list
 from permits.cache import public_cache
-from permits.services.open_data import open_data_file
+from permits.services.open_data import GZIP_FORMATS, open_data_file
 
 
 ITEM_CODE = re.compile(ITEM_CODE_RE.replace("$", r"\Z"))
@@ -36,14 +37,19 @@ def _url(params, **changes):
 @require_safe
 def item_list(request):
     edition = sel.published_permit_catalogue()
-    search = sel.PermitSearch.from_params(request.GET)
+    search = permit_list.PermitSearch.from_params(request.GET)
     params = search.params()
-    terms = [variant for variants in sel.query_terms(search.q) for variant in variants]
+    terms = [variant for variants in permit_list.query_terms(search.q) for variant in variants]
     context = {"edition": edition, "search": search, "params": params, "terms": terms}
     if edition is not None:
-        result = sel.permit_list_page(edition, search)
+        result = permit_list.permit_list_page(edition, search)
         items, total, page, pages = result.items, result.total, result.page, result.pages
-        options = sel.facet_options(result.facets)
+        item_url, guide_url = _code_url("permits:item.detail"), _code_url("permits:guide")
+        for item in items:
+            item.url = item_url(item.code)
+            for sub in item.subs:
+                sub.handlings = [(code, situation, guide_url(code)) for code, situation in sub.handlings]
+        options = permit_list.facet_options(result.facets)
         filters = []
         labels = {"department": _("主管部门"), "level": _("行使层级"), "situation": _("办理情形"),
                   "fee": _("是否收费"), "online": _("网上办理深度")}
@@ -76,6 +82,13 @@ def item_list(request):
             "clear_q_url": _url(params, q=""),
         })
     return render(request, "permits/items.html", context)
+
+
+def _code_url(name):
+    """URLs of one pattern for many codes with a single reverse(): codes are plain digits and Y."""
+    pattern = reverse(name, args=["0"])
+    head, tail = pattern.rsplit("0", 1)
+    return lambda code: f"{head}{code}{tail}"
 
 
 def _page_window(page, pages, width=2):
@@ -191,12 +204,20 @@ def _export_edition(request):
     return request._export_edition
 
 
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _export_gzip(request, fmt):
+    return fmt in GZIP_FORMATS and bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
 def _export_etag(request, fmt):
     edition = _export_edition(request)
     if edition is None:
         return None
     stamp = int(edition.updated_at.timestamp() * 1000)
-    return f"permits-{edition.pk}-{stamp}-{edition.published_on or ''}-{fmt}"
+    encoding = "-gz" if _export_gzip(request, fmt) else ""
+    return f"permits-{edition.pk}-{stamp}-{edition.published_on or ''}-{fmt}{encoding}"
 
 
 def _export_modified(request, fmt):
@@ -223,10 +244,16 @@ def export(request, fmt):
     if edition is None:
         raise Http404(_("暂无已发布的行政许可事项清单"))
     stamp = int(edition.updated_at.timestamp() * 1000)
-    path = open_data_file(edition, fmt, stamp=stamp)
+    compressed = _export_gzip(request, fmt)
+    path = open_data_file(edition, fmt, stamp=stamp, compressed=compressed)
     # Served from the written file: a worker streams it instead of holding the catalogue in memory.
     response = FileResponse(open(path, "rb"), content_type=EXPORT_TYPES[fmt])
-    if fmt != "json":
-        response["Content-Disposition"] = f'attachment; filename="{_filename(edition, fmt)}"'
+    if fmt in GZIP_FORMATS:
+        response["Vary"] = "Accept-Encoding"
+    if compressed:
+        response["Content-Encoding"] = "gzip"
+    # Named after the data, never after the stored (possibly .gz) file.
+    disposition = "inline" if fmt == "json" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{_filename(edition, fmt)}"'
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -223,6 +223,7 @@ class QueryCountTests(TestCase):
         return services
 
     def count(self, url, **params):
+        self.client.get(url, params)  # remembered reads (site profile) are warm in both counts
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(url, params)
         self.assertIn(response.status_code, (200,))
@@ -239,6 +240,7 @@ class QueryCountTests(TestCase):
         detail_small = self.count(f"/intermediaries/{small[1].pk}/")
         large = self.publish(20)
         for url, params in pages:
+            self.client.get(url, params)  # the publish bumped the version numbers: warm again
             with self.subTest(url=url, params=params), self.assertNumQueries(counts[url + str(params)]):
                 self.client.get(url, params)
         with self.assertNumQueries(detail_small):

@@ -49,3 +49,42 @@ class OpenDataFileTests(TestCase):
     def test_unknown_format_is_refused(self):
         with self.assertRaises(ValueError):
             open_data.open_data_file(self.edition, "exe", stamp=self.stamp())
+
+
+class CompressedOpenDataTests(TestCase):
+    """Clients that accept gzip get the same bytes compressed, under their own ETag."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from tests.portal.catalogue_data import site_profile
+
+        site_profile()
+        cls.edition = build_catalogue(items=4, subs=2, handlings=2)
+        edition_publish(cls.edition)
+
+    def test_gzip_variant_is_the_same_document(self):
+        import gzip
+
+        for fmt in ("json", "csv"):
+            with self.subTest(fmt=fmt):
+                plain = self.client.get(f"/permits/export.{fmt}")
+                packed = self.client.get(f"/permits/export.{fmt}", HTTP_ACCEPT_ENCODING="br, gzip;q=0.9")
+                self.assertEqual(plain.status_code, 200)
+                self.assertNotIn("Content-Encoding", plain)
+                self.assertEqual(packed["Content-Encoding"], "gzip")
+                self.assertIn("Accept-Encoding", packed["Vary"])
+                body = b"".join(packed.streaming_content)
+                self.assertEqual(gzip.decompress(body), b"".join(plain.streaming_content))
+                self.assertEqual(int(packed["Content-Length"]), len(body))
+                self.assertNotEqual(packed["ETag"], plain["ETag"])
+                self.assertNotIn(".gz", packed["Content-Disposition"])
+                again = self.client.get(f"/permits/export.{fmt}", HTTP_ACCEPT_ENCODING="gzip",
+                                        HTTP_IF_NONE_MATCH=packed["ETag"])
+                self.assertEqual(again.status_code, 304)
+
+    def test_xlsx_is_never_gzipped(self):
+        response = self.client.get("/permits/export.xlsx", HTTP_ACCEPT_ENCODING="gzip")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("Content-Encoding", response)
+        with self.assertRaises(ValueError):
+            open_data.open_data_file(self.edition, "xlsx", stamp=1, compressed=True)

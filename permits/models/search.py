@@ -1,0 +1,54 @@
+"""The public search's index: one row per item of a published permit list, written at publish."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .catalogue import PermitCatalogue, PermitItem
+
+
+class GramsField(models.TextField):
+    """Space-separated pieces of text; `grams__has_all=[...]` asks for rows holding every piece."""
+
+
+@GramsField.register_lookup
+class HasAllGrams(models.Lookup):
+    lookup_name = "has_all"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        # Without the GIN index (SQLite) the substring test on `text` decides alone.
+        return "1 = 1", []
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        # The same expression as the index in migration 0007, so the planner can use it.
+        return f"string_to_array({lhs}, ' ') @> %s::text[]", [*lhs_params, list(self.rhs)]
+
+
+class PermitSearchText(models.Model):
+    """Folded names, codes and legal basis of an item with its sub-items and handling items.
+
+    Not history-tracked: it is derived from the locked rows of a published edition and rebuilt
+    whenever an edition is published (permits.services.search.permit_search_index).
+    """
+
+    item = models.OneToOneField(
+        PermitItem, verbose_name=_("许可事项"), primary_key=True, on_delete=models.CASCADE,
+        related_name="search_entry",
+    )
+    edition = models.ForeignKey(
+        PermitCatalogue, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="search_entries",
+    )
+    text = models.TextField(_("检索文本"))
+    # Space-separated two-character pieces of `text`; PostgreSQL indexes them with GIN.
+    grams = GramsField(_("检索二元组"))
+
+    class Meta:
+        verbose_name = _("检索索引")
+        verbose_name_plural = _("检索索引")
+        indexes = [models.Index(fields=["edition"])]
+
+    def __str__(self):
+        return str(self.item_id)
