@@ -18,3 +18,9 @@ def search_bigrams(text):
     for word in text.split():
         grams.update(word[i:i + 2] for i in range(len(word) - 1))
     return sorted(grams)
+
+
+def search_entry(texts):
+    """(text, grams) of a search row from the codes, names and legal basis it covers."""
+    text = search_fold(" ".join(texts))
+    return text, " ".join(search_bigrams(text))

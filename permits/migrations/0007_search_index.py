@@ -5,7 +5,7 @@ import django.db.models.deletion
 import permits.models.search
 from django.db import migrations, models
 
-from permits.search_text import search_bigrams, search_fold
+from permits.search_text import search_entry
 
 GIN_INDEX = "permits_permitsearchtext_grams_gin"
 
@@ -41,9 +41,8 @@ def index_published(apps, schema_editor):
             parts[pk] += texts
         rows = []
         for pk, texts in parts.items():
-            text = search_fold(" ".join(texts))
-            rows.append(models_["PermitSearchText"](
-                item_id=pk, edition_id=edition_id, text=text, grams=" ".join(search_bigrams(text))))
+            text, grams = search_entry(texts)
+            rows.append(models_["PermitSearchText"](item_id=pk, edition_id=edition_id, text=text, grams=grams))
         models_["PermitSearchText"].objects.bulk_create(rows, batch_size=1000)
 
 

@@ -14,9 +14,6 @@ class HasAllGrams(models.Lookup):
     lookup_name = "has_all"
     prepare_rhs = False
 
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [list(value)]
-
     def as_sql(self, compiler, connection):
         # Without the GIN index (SQLite) the substring test on `text` decides alone.
         return "1 = 1", []

@@ -265,7 +265,7 @@ def permit_list_page(edition, search, *, page_size=PAGE_SIZE):
     """
     summary = permit_list_summary(edition, search)
     departments = summary.departments
-    names = department_names() if departments else {}
+    names = department_names()
     if not names.keys() >= departments.keys():  # a department written in bulk, past the signals
         names = department_names.__wrapped__()
     facets = {"department": sorted(((pk, names.get(pk, ""), n) for pk, n in departments.items()),
@@ -274,7 +274,7 @@ def permit_list_page(edition, search, *, page_size=PAGE_SIZE):
     pages = max((total + page_size - 1) // page_size, 1)
     page = min(search.page, pages)
     ids = list(summary.matching[(page - 1) * page_size:page * page_size])
-    return PermitListPage(items=listed_items(ids), total=total, page=page, pages=pages, facets=facets)
+    return PermitListPage(items=listed_items(ids, names), total=total, page=page, pages=pages, facets=facets)
 
 
 # What a result shows of an item: its first sub-items, and of each its first handling items.
@@ -298,23 +298,28 @@ class ListedItem:
     subs: list = field(default_factory=list)
 
 
-def listed_items(ids):
-    """The result rows of items `ids`, in list order: one query of plain values, no model rows."""
+def listed_items(ids, department_names):
+    """The result rows of items `ids`, in that order: one query of plain values, no model rows.
+
+    Sorted here rather than by the database: a handful of rows, and a cheaper plan to make.
+    """
     if not ids:
         return []
-    items, subs = {}, {}
-    rows = (
-        PermitItem.objects.filter(pk__in=ids)
-        .order_by("seq", "pk", "sub_items__seq", "sub_items__code",
-                  "sub_items__handling_items__seq", "sub_items__handling_items__code")
-        .values_list("pk", "code", "name", "department__name", "sub_items__pk", "sub_items__name",
-                     "sub_items__exercise_level", "sub_items__handling_items__code",
-                     "sub_items__handling_items__situation")
+    position = {pk: index for index, pk in enumerate(ids)}
+    rows = sorted(
+        PermitItem.objects.filter(pk__in=ids).order_by()
+        .values_list("pk", "code", "name", "department_id", "sub_items__pk", "sub_items__seq",
+                     "sub_items__code", "sub_items__name", "sub_items__exercise_level",
+                     "sub_items__handling_items__seq", "sub_items__handling_items__code",
+                     "sub_items__handling_items__situation"),
+        key=lambda r: (position[r[0]], r[5] or 0, r[6] or "", r[9] or 0, r[10] or ""),
     )
-    for pk, code, name, department, sub_id, sub_name, level, handling_code, situation in rows:
+    items, subs = {}, {}
+    for pk, code, name, department_id, sub_id, _s, _c, sub_name, level, _h, handling_code, situation in rows:
         item = items.get(pk)
         if item is None:
-            item = items[pk] = ListedItem(code=code, name=name, department_name=department)
+            item = items[pk] = ListedItem(code=code, name=name,
+                                          department_name=department_names.get(department_id, ""))
         if sub_id is None:
             continue
         if sub_id not in subs:

@@ -4,7 +4,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from permits.models import HandlingItem, PermitItem, PermitSearchText, SubItem
-from permits.search_text import search_bigrams, search_fold
+from permits.search_text import search_entry
 
 
 @transaction.atomic
@@ -26,9 +26,8 @@ def permit_search_index(edition, *, batch_size=1000):
         parts[item_id] += (code, name)
     rows = []
     for pk, texts in parts.items():
-        text = search_fold(" ".join(texts))
-        rows.append(PermitSearchText(item_id=pk, edition_id=edition.pk, text=text,
-                                     grams=" ".join(search_bigrams(text))))
+        text, grams = search_entry(texts)
+        rows.append(PermitSearchText(item_id=pk, edition_id=edition.pk, text=text, grams=grams))
     PermitSearchText.objects.filter(edition__region_id=edition.region_id).delete()
     PermitSearchText.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)

@@ -4,7 +4,6 @@ import re
 from html import escape as _esc
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -13,14 +12,14 @@ register = template.Library()
 
 @functools.lru_cache(maxsize=256)
 def _pattern(terms):
-    words = sorted({escape(t) for t in terms if t}, key=len, reverse=True)
+    words = sorted({_esc(t) for t in terms if t}, key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
 
 
 @register.filter
 def highlight(text, terms):
     """`terms` is a list of words; each found occurrence is wrapped in <mark>."""
-    safe = escape(text)
+    safe = _esc(str(text))
     pattern = _pattern(tuple(terms or ()))
     if pattern is None:
         return mark_safe(safe)

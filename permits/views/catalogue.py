@@ -1,7 +1,8 @@
 """Public views of the published permit list: list and search, item, guide, changes, open data."""
+import functools
 import json
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -27,10 +28,15 @@ def _published_or_404():
     return edition
 
 
+# A list page links ~50 variations of the same few values: each is percent-encoded once.
+_quote = functools.lru_cache(maxsize=1024)(quote_plus)
+
+
 def _url(params, **changes):
-    merged = {**params, **{k: v for k, v in changes.items()}}
-    merged = {k: v for k, v in merged.items() if v not in ("", None)}
-    return "?" + urlencode(merged) if merged else "?"
+    """`params` with `changes` as a query string, as urlencode() writes it; empty values dropped."""
+    merged = {**params, **changes}
+    query = "&".join(f"{_quote(k)}={_quote(str(v))}" for k, v in merged.items() if v not in ("", None))
+    return "?" + query
 
 
 @public_cache("permits", "intermediaries")
