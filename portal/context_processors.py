@@ -1,5 +1,9 @@
+import functools
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from permits.cache import versioned_read
@@ -20,6 +24,17 @@ def _with_param(request, key, value):
     params = request.GET.copy()
     params[key] = value
     return request.path + "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _links(script_prefix, urlconf):
+    """The fixed links of every page, reversed once per URL configuration rather than per request."""
+    return {
+        "site_map": reverse("portal:site_map", urlconf=urlconf),
+        "open_data": reverse("permits:export", args=["csv"], urlconf=urlconf),
+        "download": reverse("permits:export", args=["xlsx"], urlconf=urlconf),
+        "changes": reverse("permits:changes", urlconf=urlconf),
+    }
 
 
 @versioned_read("site")
@@ -47,4 +62,6 @@ def site(request):
         "care_mode": care,
         "care_switch_url": _with_param(request, "care", "0" if care else "1"),
         "nav": nav,
+        # Lazy: a page that shows none of them (or a URL configuration without them) never asks.
+        "links": SimpleLazyObject(functools.partial(_links, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)),
     }

@@ -29,6 +29,22 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # Import Django once in the master: faster restarts, shared memory pages between workers.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") not in ("0", "false", "no")
 
+
+def when_ready(server):
+    """With the app preloaded, compile templates and URL maps once for all workers (portal.prefork)."""
+    if server.cfg.preload_app:
+        from portal.prefork import app_warm_up
+
+        server.log.info("预热完成：%s 个模板已编译", app_warm_up())
+
+
+def pre_fork(server, worker):
+    # What the master holds is shared with the workers; the collector in each need not walk it.
+    if server.cfg.preload_app:
+        from portal.prefork import freeze_before_fork
+
+        freeze_before_fork()
+
 # The heartbeat file in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 

@@ -5,6 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from .catalogue import PermitCatalogue, PermitItem
 
 
+def grams_contain_sql(column, connection):
+    """SQL asking that `column` holds every piece of one array parameter, or None where no index
+    answers it (SQLite: the substring test decides alone). The expression of migration 0007's index."""
+    if connection.vendor != "postgresql":
+        return None
+    return f"string_to_array({column}, ' ') @> %s::text[]"
+
+
 class GramsField(models.TextField):
     """Space-separated pieces of text; `grams__has_all=[...]` asks for rows holding every piece."""
 
@@ -15,13 +23,9 @@ class HasAllGrams(models.Lookup):
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
-        # Without the GIN index (SQLite) the substring test on `text` decides alone.
-        return "1 = 1", []
-
-    def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        # The same expression as the index in migration 0007, so the planner can use it.
-        return f"string_to_array({lhs}, ' ') @> %s::text[]", [*lhs_params, list(self.rhs)]
+        sql = grams_contain_sql(lhs, connection)
+        return (sql, [*lhs_params, list(self.rhs)]) if sql else ("1 = 1", [])
 
 
 class PermitSearchText(models.Model):
@@ -41,11 +45,13 @@ class PermitSearchText(models.Model):
     text = models.TextField(_("检索文本"))
     # Space-separated two-character pieces of `text`; PostgreSQL indexes them with GIN.
     grams = GramsField(_("检索二元组"))
+    # What a result shows of the item as JSON text (permits.search_text.search_index_rows): text, not
+    # jsonb, since it is only ever read whole, and PostgreSQL need not re-serialise it on every page.
+    card = models.TextField(_("结果摘要"), blank=True, default="")
 
     class Meta:
         verbose_name = _("检索索引")
         verbose_name_plural = _("检索索引")
-        indexes = [models.Index(fields=["edition"])]
 
     def __str__(self):
         return str(self.item_id)

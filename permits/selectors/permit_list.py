@@ -3,13 +3,14 @@
 A fixed number of queries whatever the size of the catalogue; the work per request is proportional
 to the items a search word matched, or nothing beyond one page when counts are remembered.
 """
+import json
 import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from permits.cache import versioned_read
@@ -17,7 +18,8 @@ from permits.chinese import to_simplified
 from permits.models import (
     Department, EditionStatus, HandlingItem, OnlineDepth, PermitItem, PermitSearchText, Situation, SubItem,
 )
-from permits.search_text import search_bigrams, search_fold
+from permits.models.search import grams_contain_sql
+from permits.search_text import search_bigrams, search_fold, search_index_rows
 
 PAGE_SIZE = 20
 MAX_QUERY_CHARS = 100
@@ -126,15 +128,36 @@ class PermitSearch:
 def permit_items_matching(edition, search):
     """pks of the items of `edition` whose names, codes or legal basis, or those of their sub-items and
     handling items, hold every word of q (in either script): one query on the index written at publish."""
-    qs = PermitSearchText.objects.filter(edition=edition)
+    connection = connections[router.db_for_read(PermitSearchText)]
+    sql, params = permit_search_sql(connection, edition, search)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def permit_search_sql(connection, edition, search):
+    """The search as SQL for `connection`. Written out rather than built by the ORM on every request
+    (the busiest query of the site took longer to build than to answer), from the model's names, the
+    backend's own LIKE and the indexed expression of GramsField's lookup."""
+    qn = connection.ops.quote_name
+    text_like = f"{qn('text')} {connection.operators['contains'] % '%s'}"
+    grams = grams_contain_sql(qn("grams"), connection)
+    where, params = [f"{qn('edition_id')} = %s"], [edition.pk]
     for variants in query_terms(search.q):
-        either = Q()
+        either = []
         for variant in variants:
             folded = search_fold(variant)
+            pattern = f"%{connection.ops.prep_for_like_query(folded)}%"
             # The GIN index narrows by two-character pieces; the substring test decides.
-            either |= Q(text__contains=folded, grams__has_all=search_bigrams(folded))
-        qs = qs.filter(either)
-    return qs.order_by().values_list("item_id", flat=True)
+            if grams:
+                either.append(f"({grams} AND {text_like})")
+                params += [search_bigrams(folded), pattern]
+            else:
+                either.append(text_like)
+                params.append(pattern)
+        where.append(f"({' OR '.join(either)})")
+    return (f"SELECT {qn('item_id')} FROM {qn(PermitSearchText._meta.db_table)} WHERE {' AND '.join(where)}",
+            params)
 
 
 @dataclass
@@ -277,11 +300,6 @@ def permit_list_page(edition, search, *, page_size=PAGE_SIZE):
     return PermitListPage(items=listed_items(ids, names), total=total, page=page, pages=pages, facets=facets)
 
 
-# What a result shows of an item: its first sub-items, and of each its first handling items.
-SUBS_SHOWN = 4
-HANDLINGS_SHOWN = 3
-
-
 @dataclass
 class ListedSub:
     name: str
@@ -299,39 +317,39 @@ class ListedItem:
 
 
 def listed_items(ids, department_names):
-    """The result rows of items `ids`, in that order: one query of plain values, no model rows.
-
-    Sorted here rather than by the database: a handful of rows, and a cheaper plan to make.
-    """
+    """The result rows of items `ids`, in that order, from the cards written at publish: one read of
+    as many rows as the page shows. Items without a card (written outside publish) are built from
+    their rows with the same code."""
     if not ids:
         return []
-    position = {pk: index for index, pk in enumerate(ids)}
-    rows = sorted(
-        PermitItem.objects.filter(pk__in=ids).order_by()
-        .values_list("pk", "code", "name", "department_id", "sub_items__pk", "sub_items__seq",
-                     "sub_items__code", "sub_items__name", "sub_items__exercise_level",
-                     "sub_items__handling_items__seq", "sub_items__handling_items__code",
-                     "sub_items__handling_items__situation"),
-        key=lambda r: (position[r[0]], r[5] or 0, r[6] or "", r[9] or 0, r[10] or ""),
-    )
-    items, subs = {}, {}
-    for pk, code, name, department_id, sub_id, _s, _c, sub_name, level, _h, handling_code, situation in rows:
-        item = items.get(pk)
-        if item is None:
-            item = items[pk] = ListedItem(code=code, name=name,
-                                          department_name=department_names.get(department_id, ""))
-        if sub_id is None:
+    cards = _cards(ids)
+    missing = [pk for pk in ids if not cards.get(pk)]
+    if missing:
+        cards.update((pk, row[2]) for pk, row in search_index_rows(
+            PermitItem, SubItem, HandlingItem, pk__in=missing).items())
+    listed = []
+    for pk in ids:
+        if pk not in cards:
             continue
-        if sub_id not in subs:
-            subs[sub_id] = None
-            item.sub_count += 1
-            if len(item.subs) < SUBS_SHOWN:
-                subs[sub_id] = ListedSub(name=sub_name, exercise_level=level)
-                item.subs.append(subs[sub_id])
-        sub = subs[sub_id]
-        if sub is not None and handling_code is not None and len(sub.handlings) < HANDLINGS_SHOWN:
-            sub.handlings.append((handling_code, situation))
-    return list(items.values())
+        card = json.loads(cards[pk])
+        listed.append(ListedItem(
+            code=card["code"], name=card["name"], department_name=department_names.get(card["department"], ""),
+            sub_count=card["sub_count"],
+            subs=[ListedSub(sub["name"], sub["level"], [tuple(h) for h in sub["handlings"]]) for sub in card["subs"]],
+        ))
+    return listed
+
+
+def _cards(ids):
+    """{item pk: card JSON} of `ids`. Plain SQL: the public list asks this on every page, and building
+    the same one-table query through the ORM each time cost more than running it."""
+    connection = connections[router.db_for_read(PermitSearchText)]
+    qn = connection.ops.quote_name
+    sql = "SELECT {}, {} FROM {} WHERE {} IN ({})".format(
+        qn("item_id"), qn("card"), qn(PermitSearchText._meta.db_table), qn("item_id"), ", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(ids))
+        return dict(cursor.fetchall())
 
 
 def facet_options(facets):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.test import TestCase
+from django.urls import set_script_prefix
 
 from permits.models import HandlingItem, PermitItem, SubItem
 from tests.portal.catalogue_data import FOOD_CODE, build_published_catalogue, site_profile
@@ -35,6 +36,20 @@ class ShellTests(TestCase):
         for value in [self.site.site_code, self.site.icp_number, "赣公网安备 36050202000078号",
                       self.site.hotline, self.site.address, "/sitemap/"]:
             self.assertContains(response, value)
+
+    def test_fixed_links_follow_the_script_prefix(self):
+        """Reversed once per URL configuration and prefix: a site mounted under /gov links there."""
+        links = ['href="{}sitemap/"', 'href="{}permits/export.csv"', 'href="{}permits/changes/"',
+                 'href="{}permits/export.xlsx"']
+        try:
+            for prefix in ("/", "/gov/", "/"):
+                with self.subTest(prefix=prefix):
+                    set_script_prefix(prefix)  # as the WSGI handler does from SCRIPT_NAME
+                    html = self.client.get("/permits/").content.decode()
+                    for link in links:
+                        self.assertIn(link.format(prefix), html)
+        finally:
+            set_script_prefix("/")
 
     def test_breadcrumbs(self):
         response = self.client.get(f"/permits/{FOOD_CODE}/")

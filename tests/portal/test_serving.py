@@ -63,12 +63,18 @@ class StaticFilesTests(SimpleTestCase):
             STATICFILES_DIRS=[],
             STORAGES={
                 **settings.STORAGES,
-                "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+                "staticfiles": {"BACKEND": "portal.storage.StaticStorage"},
             },
         ):
             call_command("collectstatic", interactive=False, verbosity=0)
             url = staticfiles_storage.url("admin/css/base.css")
             self.assertRegex(url, r"^/static/admin/css/base\.[0-9a-f]{12}\.css$")
+            # Remembered per name; a name missing from the manifest still fails every time.
+            self.assertEqual(staticfiles_storage.url("admin/css/base.css"), url)
+            self.assertNotEqual(staticfiles_storage.url("admin/css/login.css"), url)
+            for _ in range(2):
+                with self.assertRaises(ValueError):
+                    staticfiles_storage.url("css/no-such-file.css")
             middleware = WhiteNoiseMiddleware(lambda request: HttpResponseNotFound())
             for encoding in ("br", "gzip"):
                 with self.subTest(encoding=encoding):
@@ -110,9 +116,89 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
         self.assertEqual(conf["databases"]["replica"]["TEST"], {"MIRROR": "default"})
         self.assertIn("portal.db_router.ReplicaRouter", conf["routers"])
         self.assertEqual(conf["cache"], "django.core.cache.backends.redis.RedisCache")
-        self.assertEqual(conf["static"], "whitenoise.storage.CompressedManifestStaticFilesStorage")
+        self.assertEqual(conf["static"], "portal.storage.StaticStorage")
 
     def test_without_replica_or_redis(self):
         conf = self._settings()
         self.assertEqual(list(conf["databases"]), ["default"])
         self.assertEqual(conf["cache"], "django.core.cache.backends.locmem.LocMemCache")
+
+
+class FakeArbiter:
+    def __init__(self, preload):
+        self.cfg = mock.Mock(preload_app=preload)
+        self.log = mock.Mock()
+
+
+class PreforkTests(SimpleTestCase):
+    """The master compiles templates and URL maps once, then freezes them out of the collector."""
+
+    def test_master_warms_up_and_freezes_when_the_app_is_preloaded(self):
+        import gc
+
+        from django.template import engines
+
+        conf = load_gunicorn_conf({})
+        arbiter = FakeArbiter(preload=True)
+        engine = engines["django"].engine
+        loader = engine.template_loaders[0]
+        loader.reset()
+        try:
+            conf.when_ready(arbiter)
+            compiled = arbiter.log.info.call_args.args[1]
+            pages = len(list((BASE_DIR / "templates").rglob("*.html")))
+            self.assertGreater(compiled, pages // 2)
+            self.assertLessEqual(compiled, pages)
+            self.assertIn("permits/items.html", {key.split("-")[0] for key in loader.get_template_cache})
+            conf.pre_fork(arbiter, None)
+            self.assertGreater(gc.get_freeze_count(), 0)
+        finally:
+            gc.unfreeze()
+
+    def test_nothing_is_done_in_the_master_without_preload(self):
+        import gc
+
+        conf = load_gunicorn_conf({})
+        arbiter = FakeArbiter(preload=False)
+        conf.when_ready(arbiter)
+        conf.pre_fork(arbiter, None)
+        arbiter.log.info.assert_not_called()
+        self.assertEqual(gc.get_freeze_count(), 0)
+
+    def test_gunicorn_serves_with_the_project_config(self):
+        """The real server: the hooks run in the master and a worker answers /healthz."""
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        if not gunicorn.exists():
+            self.skipTest("gunicorn 未安装")
+        import socket
+        import time
+        import urllib.request
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_REPLICA_URL", "REDIS_URL")}
+            env.update({
+                "DATABASE_URL": f"sqlite:///{tmp}/serve.sqlite3", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50,
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0", "GUNICORN_WORKERS": "2",
+                "GUNICORN_BIND": f"127.0.0.1:{port}",
+            })
+            with open(f"{tmp}/gunicorn.log", "w+") as log:
+                server = subprocess.Popen([str(gunicorn), "-c", "portal/gunicorn.conf.py", "portal.wsgi"],
+                                          cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+                try:
+                    body, deadline = None, time.monotonic() + 30
+                    while body is None and time.monotonic() < deadline and server.poll() is None:
+                        try:
+                            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                                body = json.loads(response.read())
+                        except OSError:
+                            time.sleep(0.2)
+                    log.seek(0)
+                    output = log.read()
+                    self.assertEqual(body, {"status": "ok", "database": "ok"}, output)
+                    self.assertIn("预热完成", output)
+                finally:
+                    server.terminate()
+                    server.wait(20)
