@@ -1,5 +1,5 @@
 """Writes of the public search index (permits.models.PermitSearchText)."""
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from permits.models import HandlingItem, PermitItem, PermitSearchText, SubItem
 from permits.search_text import search_index_rows
@@ -19,4 +19,10 @@ def permit_search_index(edition, *, batch_size=1000):
     ]
     PermitSearchText.objects.filter(edition__region_id=edition.region_id).delete()
     PermitSearchText.objects.bulk_create(rows, batch_size=batch_size)
+    connection = connections[router.db_for_write(PermitSearchText)]
+    if connection.vendor == "postgresql":
+        # Statistics for the new edition now, not at autovacuum's next visit: until then the planner
+        # filtered every row of the edition instead of asking the GIN index (10 ms, not 0.3 ms).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(PermitSearchText._meta.db_table)}")
     return len(rows)

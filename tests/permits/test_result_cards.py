@@ -82,3 +82,34 @@ class ResultCardTests(TestCase):
         migration.card_published(django_apps, None)
         self.assertEqual(dict(PermitSearchText.objects.values_list("item_id", "card")), written)
         self.assertEqual(self.card(FOOD_CODE)["sub_count"], 2)
+
+
+class HostileCardTests(TestCase):
+    """Names are data staff typed or imported: the card keeps them as text, the page escapes them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        site_profile()
+        data = build_published_catalogue()
+        draft = edition_copy(data["edition"])
+        item = PermitItemFactory(edition=draft, department=data["departments"][0], code="77777777777Y",
+                                 name='注入测试<script>alert(1)</script>许可')
+        sub = SubItemFactory(item=item, seq=1, name='注入测试"><img src=x onerror=alert(1)>', exercise_level="<b>")
+        HandlingItemFactory(sub_item=sub, seq=1)
+        edition_publish(draft)
+
+    def test_names_are_escaped_in_results(self):
+        cases = [
+            ({}, "注入测试&lt;script&gt;alert(1)&lt;/script&gt;许可"),
+            ({"q": "注入"}, "<mark>注入</mark>测试&lt;script&gt;alert(1)&lt;/script&gt;许可"),
+            # The searched word is marked in the escaped text, never in the markup.
+            ({"q": "<script>"}, "注入测试<mark>&lt;script&gt;</mark>alert(1)&lt;/script&gt;许可"),
+        ]
+        for params, shown in cases:
+            with self.subTest(params=params):
+                html = self.client.get(reverse("permits:item.list"), params).content.decode()
+                self.assertNotIn("<script>alert", html)
+                self.assertNotIn("<img src=x", html)
+                self.assertNotIn("<b>", html)
+                self.assertIn(shown, html)
+                self.assertIn("测试&quot;&gt;&lt;img src=x onerror=alert(1)&gt;", html)

@@ -92,6 +92,17 @@ class IndexWrittenAtPublishTests(TestCase):
             plan = PermitSearchText.objects.filter(grams__has_all=["食品"]).explain()
         self.assertIn("permits_permitsearchtext_grams_gin", plan)
 
+    @unittest.skipUnless(connection.vendor == "postgresql", "planner statistics are PostgreSQL's")
+    def test_publish_gives_the_planner_statistics_of_the_new_edition(self):
+        draft = edition_copy(self.data["edition"])
+        edition_publish(draft)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT most_common_vals::text FROM pg_stats "
+                           "WHERE tablename = 'permits_permitsearchtext' AND attname = 'edition_id'")
+            row = cursor.fetchone()
+        self.assertIsNotNone(row)
+        self.assertEqual(row[0], "{%d}" % draft.pk)
+
     def test_like_wildcards_in_a_query_are_plain_characters(self):
         for word in ("%", "_", "\\", "食%品", "100%"):
             with self.subTest(word=word):
