@@ -38,7 +38,8 @@ def app_warm_up():
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             translation.gettext("行政许可事项")
-    to_simplified("經營"), to_traditional("经营")
+    to_simplified("經營")  # builds each OpenCC converter (the Traditional one holds 26 MB)
+    to_traditional("经营")
     try:
         staticfiles_storage.url("css/portal.css")
     except ValueError:  # collectstatic not run: the first request reports it, as without warm-up

@@ -1,11 +1,9 @@
 """The public search index: a row per published item, two-character pieces GIN-indexed on PostgreSQL."""
-from collections import defaultdict
-
 import django.db.models.deletion
 import permits.models.search
 from django.db import migrations, models
 
-from permits.search_text import search_entry
+from permits.search_text import search_index_rows
 
 GIN_INDEX = "permits_permitsearchtext_grams_gin"
 
@@ -26,24 +24,15 @@ def gin_backwards(apps, schema_editor):
 def index_published(apps, schema_editor):
     """Editions published before this migration get their rows as publish would write them."""
     catalogue = apps.get_model("permits", "PermitCatalogue")
-    models_ = {name: apps.get_model("permits", name)
-               for name in ("PermitItem", "SubItem", "HandlingItem", "PermitSearchText")}
+    item, sub, handling, text_model = (apps.get_model("permits", name)
+                                       for name in ("PermitItem", "SubItem", "HandlingItem", "PermitSearchText"))
     for edition_id in catalogue.objects.filter(status="published").values_list("pk", flat=True):
-        parts = defaultdict(list)
-        for pk, *texts in models_["PermitItem"].objects.filter(edition_id=edition_id).values_list(
-                "pk", "code", "name", "legal_basis"):
-            parts[pk] += texts
-        for pk, *texts in models_["SubItem"].objects.filter(edition_id=edition_id).values_list(
-                "item_id", "code", "name"):
-            parts[pk] += texts
-        for pk, *texts in models_["HandlingItem"].objects.filter(edition_id=edition_id).values_list(
-                "sub_item__item_id", "code", "name"):
-            parts[pk] += texts
-        rows = []
-        for pk, texts in parts.items():
-            text, grams = search_entry(texts)
-            rows.append(models_["PermitSearchText"](item_id=pk, edition_id=edition_id, text=text, grams=grams))
-        models_["PermitSearchText"].objects.bulk_create(rows, batch_size=1000)
+        rows = search_index_rows(item, sub, handling, edition_id=edition_id)
+        text_model.objects.bulk_create(
+            [text_model(item_id=pk, edition_id=edition_id, text=text, grams=grams)
+             for pk, (text, grams, _card) in rows.items()],  # the card column comes with 0008
+            batch_size=1000,
+        )
 
 
 class Migration(migrations.Migration):

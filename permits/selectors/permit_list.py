@@ -304,7 +304,7 @@ def permit_list_page(edition, search, *, page_size=PAGE_SIZE):
 class ListedSub:
     name: str
     exercise_level: str
-    handlings: list = field(default_factory=list)  # (code, situation) pairs
+    handlings: list = field(default_factory=list)  # [code, situation] pairs
 
 
 @dataclass
@@ -335,7 +335,7 @@ def listed_items(ids, department_names):
         listed.append(ListedItem(
             code=card["code"], name=card["name"], department_name=department_names.get(card["department"], ""),
             sub_count=card["sub_count"],
-            subs=[ListedSub(sub["name"], sub["level"], [tuple(h) for h in sub["handlings"]]) for sub in card["subs"]],
+            subs=[ListedSub(sub["name"], sub["level"], sub["handlings"]) for sub in card["subs"]],
         ))
     return listed
 

@@ -103,6 +103,16 @@ class IndexWrittenAtPublishTests(TestCase):
         self.assertIsNotNone(row)
         self.assertEqual(row[0], "{%d}" % draft.pk)
 
+    def test_migration_indexes_published_editions_as_publish_does(self):
+        import importlib
+
+        from django.apps import apps as django_apps
+
+        written = set(PermitSearchText.objects.values_list("item_id", "edition_id", "text", "grams"))
+        PermitSearchText.objects.all().delete()
+        importlib.import_module("permits.migrations.0007_search_index").index_published(django_apps, None)
+        self.assertEqual(set(PermitSearchText.objects.values_list("item_id", "edition_id", "text", "grams")), written)
+
     def test_like_wildcards_in_a_query_are_plain_characters(self):
         for word in ("%", "_", "\\", "食%品", "100%"):
             with self.subTest(word=word):
