@@ -45,6 +45,13 @@ def pre_fork(server, worker):
 
         freeze_before_fork()
 
+
+def post_fork(server, worker):
+    # A restart during a worker's boot must not wait graceful_timeout for it (portal.prefork).
+    from portal.prefork import worker_signals_after_fork
+
+    worker_signals_after_fork(server, worker)
+
 # The heartbeat file in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 

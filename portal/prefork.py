@@ -5,9 +5,13 @@ catalogues on its first requests. Done in the master and then frozen out of the 
 collector's reach, these objects are shared between workers (copy-on-write pages stay shared) and
 collections in a worker no longer walk them on every request. No database or cache is touched:
 connections must not be shared across fork.
+
+Right after fork, each worker also takes over its stop signals at once (worker_signals_after_fork).
 """
 import gc
 import logging
+import queue
+import signal
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -51,3 +55,27 @@ def freeze_before_fork():
     """Move everything allocated so far out of the collector's generations (Python's gc.freeze)."""
     gc.collect()
     gc.freeze()
+
+
+def worker_signals_after_fork(server, worker):
+    """Let a new worker obey a stop signal that arrived before its own handlers were installed.
+
+    Between fork and the worker's own setup the child still runs the master's handler, which only
+    queues the signal in the child's copy of the master's queue: the worker would then serve on and
+    a restart would wait the whole graceful timeout for it. Install the worker's handlers at once,
+    then act on whatever the inherited handler queued.
+    """
+    signal.signal(signal.SIGTERM, worker.handle_exit)
+    signal.signal(signal.SIGINT, worker.handle_quit)
+    signal.signal(signal.SIGQUIT, worker.handle_quit)
+    pending = set()
+    while True:
+        try:
+            pending.add(server.SIG_QUEUE.get_nowait())
+        except queue.Empty:
+            break
+    for sig in (signal.SIGQUIT, signal.SIGINT):
+        if sig in pending:
+            worker.handle_quit(sig, None)  # exits the process, as the signal itself would have
+    if signal.SIGTERM in pending:
+        worker.handle_exit(signal.SIGTERM, None)  # finishes booting, then leaves its loop at once

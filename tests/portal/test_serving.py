@@ -1,10 +1,16 @@
 """Production serving: gunicorn settings, hashed compressed static files, replica settings."""
+import contextlib
 import importlib.util
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import unittest
+import urllib.request
 from pathlib import Path
 from unittest import mock
 
@@ -167,38 +173,114 @@ class PreforkTests(SimpleTestCase):
 
     def test_gunicorn_serves_with_the_project_config(self):
         """The real server: the hooks run in the master and a worker answers /healthz."""
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        if not gunicorn.exists():
-            self.skipTest("gunicorn 未安装")
-        import socket
-        import time
-        import urllib.request
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_REPLICA_URL", "REDIS_URL")}
-            env.update({
-                "DATABASE_URL": f"sqlite:///{tmp}/serve.sqlite3", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50,
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0", "GUNICORN_WORKERS": "2",
-                "GUNICORN_BIND": f"127.0.0.1:{port}",
-            })
-            with open(f"{tmp}/gunicorn.log", "w+") as log:
-                server = subprocess.Popen([str(gunicorn), "-c", "portal/gunicorn.conf.py", "portal.wsgi"],
-                                          cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        with running_gunicorn() as (server, port, read_log):
+            body, deadline = None, time.monotonic() + 30
+            while body is None and time.monotonic() < deadline and server.poll() is None:
                 try:
-                    body, deadline = None, time.monotonic() + 30
-                    while body is None and time.monotonic() < deadline and server.poll() is None:
-                        try:
-                            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
-                                body = json.loads(response.read())
-                        except OSError:
-                            time.sleep(0.2)
-                    log.seek(0)
-                    output = log.read()
-                    self.assertEqual(body, {"status": "ok", "database": "ok"}, output)
-                    self.assertIn("预热完成", output)
-                finally:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                        body = json.loads(response.read())
+                except OSError:
+                    time.sleep(0.2)
+            self.assertEqual(body, {"status": "ok", "database": "ok"}, read_log())
+            self.assertIn("预热完成", read_log())
+
+
+class WorkerSignalsAfterForkTests(SimpleTestCase):
+    """A stop signal that reaches a worker before its own handlers exist is not lost."""
+
+    def setUp(self):
+        saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)}
+        self.addCleanup(lambda: [signal.signal(sig, handler) for sig, handler in saved.items()])
+
+    def _after_fork(self, *queued):
+        import queue
+
+        server, worker = mock.Mock(SIG_QUEUE=queue.SimpleQueue()), mock.Mock()
+        for sig in queued:
+            server.SIG_QUEUE.put_nowait(sig)
+        load_gunicorn_conf({}).post_fork(server, worker)
+        self.assertIs(signal.getsignal(signal.SIGTERM), worker.handle_exit)
+        self.assertIs(signal.getsignal(signal.SIGQUIT), worker.handle_quit)
+        self.assertIs(signal.getsignal(signal.SIGINT), worker.handle_quit)
+        self.assertTrue(server.SIG_QUEUE.empty())
+        return worker
+
+    def test_a_queued_term_stops_the_worker_gracefully(self):
+        worker = self._after_fork(signal.SIGCHLD, signal.SIGTERM)
+        worker.handle_exit.assert_called_once_with(signal.SIGTERM, None)
+        worker.handle_quit.assert_not_called()
+
+    def test_a_queued_quit_or_int_stops_the_worker_at_once(self):
+        for sig in (signal.SIGQUIT, signal.SIGINT):
+            with self.subTest(signal=sig.name):
+                worker = self._after_fork(sig)
+                worker.handle_quit.assert_called_once_with(sig, None)
+
+    def test_nothing_queued_leaves_the_worker_running(self):
+        worker = self._after_fork(signal.SIGCHLD)
+        worker.handle_exit.assert_not_called()
+        worker.handle_quit.assert_not_called()
+
+    def test_real_gunicorn_stops_promptly_while_its_workers_boot(self):
+        """The signal lands in the window after fork (held open here for 2 s); the stop must not wait 30 s."""
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            with self.subTest(signal=stop.name), tempfile.TemporaryDirectory() as tmp:
+                conf = Path(tmp, "slow_boot.conf.py")
+                conf.write_text(
+                    f"exec(open({str(BASE_DIR / 'portal/gunicorn.conf.py')!r}, encoding='utf-8').read())\n"
+                    "_project_post_fork = post_fork\n"
+                    "def post_fork(server, worker):\n"
+                    "    import time\n"
+                    "    time.sleep(2)\n"
+                    "    _project_post_fork(server, worker)\n",
+                    encoding="utf-8",
+                )
+                with running_gunicorn(conf) as (server, _port, read_log):
+                    deadline = time.monotonic() + 30
+                    while read_log().count("Booting worker") < 2 and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    self.assertEqual(read_log().count("Booting worker"), 2, read_log())
+                    started = time.monotonic()
+                    server.send_signal(stop)
+                    try:
+                        server.wait(15)
+                    except subprocess.TimeoutExpired:
+                        self.fail(f"gunicorn 收到 {stop.name} 后 15 秒仍未退出：\n{read_log()}")
+                    self.assertLess(time.monotonic() - started, 15)
+                    self.assertEqual(read_log().count("Worker exiting"), 2, read_log())
+
+
+@contextlib.contextmanager
+def running_gunicorn(conf=BASE_DIR / "portal/gunicorn.conf.py"):
+    """gunicorn with 2 workers on a free port and an empty SQLite file; killed if still running."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    if not gunicorn.exists():
+        raise unittest.SkipTest("gunicorn 未安装")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_REPLICA_URL", "REDIS_URL")}
+        env.update({
+            "DATABASE_URL": f"sqlite:///{tmp}/serve.sqlite3", "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0", "GUNICORN_WORKERS": "2",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+        })
+        with open(f"{tmp}/gunicorn.log", "w+", encoding="utf-8") as log:
+            server = subprocess.Popen([str(gunicorn), "-c", str(conf), "portal.wsgi"],
+                                      cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+            def read_log():
+                log.seek(0)
+                return log.read()
+
+            try:
+                yield server, port, read_log
+            finally:
+                if server.poll() is None:
                     server.terminate()
-                    server.wait(20)
+                    try:
+                        server.wait(35)  # graceful_timeout is 30 s
+                    except subprocess.TimeoutExpired:
+                        server.kill()
+                        server.wait()
