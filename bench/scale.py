@@ -24,6 +24,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # Every read in this process must see the data it just seeded.
 os.environ.pop("DATABASE_REPLICA_URL", None)
+# Seeding publishes; a background build would read DATABASE_URL, not this script's database.
+os.environ["PORTAL_OPEN_DATA_AT_PUBLISH"] = "0"
 
 import django  # noqa: E402
 

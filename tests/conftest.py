@@ -18,6 +18,16 @@ def _media_in_a_temporary_folder():
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_background_open_data_build():
+    """A publish's background build would read the database and media folder of the environment,
+    not the tests' own; the one test of it turns it back on with both pointed at its own."""
+    override = override_settings(OPEN_DATA_BUILD_AT_PUBLISH=False)
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache, so a page cached by one test never serves another."""

@@ -57,6 +57,11 @@ class PermitCatalogue(Edition):
 
         permit_search_index(self)
 
+    def after_publish(self):
+        from permits.services.open_data import open_data_build_start
+
+        open_data_build_start(self)
+
 
 class PermitItemQuerySet(EditionChildQuerySet):
     def for_department(self, department):

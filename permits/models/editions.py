@@ -116,6 +116,9 @@ class Edition(models.Model):
     def prepare_publish(self):
         """Work done inside edition_publish before the edition goes public (none by default)."""
 
+    def after_publish(self):
+        """Work started once the publish is committed (none by default)."""
+
 
 class EditionChildQuerySet(models.QuerySet):
     """QuerySet for rows that belong to an edition through `edition_lookup`."""

@@ -70,6 +70,7 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
     })
     # Every app server re-renders the public pages of this catalogue at once.
     cache_version_bump(*namespaces_for_model(model))
+    transaction.on_commit(edition.after_publish)
     return edition
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import condition, require_safe
 from permits.models.catalogue import HANDLING_CODE_RE, ITEM_CODE_RE
 from permits.selectors import catalogue as sel, permit_list
 from permits.cache import public_cache
-from permits.services.open_data import GZIP_FORMATS, open_data_file
+from permits.services.open_data import GZIP_FORMATS, REQUEST_WAIT, StillWriting, open_data_file, open_data_stamp
 
 
 ITEM_CODE = re.compile(ITEM_CODE_RE.replace("$", r"\Z"))
@@ -221,7 +221,7 @@ def _export_etag(request, fmt):
     edition = _export_edition(request)
     if edition is None:
         return None
-    stamp = int(edition.updated_at.timestamp() * 1000)
+    stamp = open_data_stamp(edition)
     encoding = "-gz" if _export_gzip(request, fmt) else ""
     return f"permits-{edition.pk}-{stamp}-{edition.published_on or ''}-{fmt}{encoding}"
 
@@ -242,6 +242,16 @@ EXPORT_TYPES = {
 }
 
 
+def _export_busy(request):
+    """The file of a just-published catalogue is still being written elsewhere: ask to retry soon."""
+    seconds = REQUEST_WAIT
+    message = _("清单刚刚发布，开放数据文件正在生成，请在 %(seconds)s 秒后重试。") % {"seconds": seconds}
+    response = render(request, "503.html", {"retry_after": seconds, "message": message}, status=503)
+    response["Retry-After"] = str(seconds)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 # No page cache: the file in storage is the cache, and a streamed response is never stored.
 @require_safe
 @condition(etag_func=_export_etag, last_modified_func=_export_modified)
@@ -249,9 +259,11 @@ def export(request, fmt):
     edition = _export_edition(request)
     if edition is None:
         raise Http404(_("暂无已发布的行政许可事项清单"))
-    stamp = int(edition.updated_at.timestamp() * 1000)
     compressed = _export_gzip(request, fmt)
-    path = open_data_file(edition, fmt, stamp=stamp, compressed=compressed)
+    try:
+        path = open_data_file(edition, fmt, stamp=open_data_stamp(edition), compressed=compressed)
+    except StillWriting:
+        return _export_busy(request)
     # Served from the written file: a worker streams it instead of holding the catalogue in memory.
     response = FileResponse(open(path, "rb"), content_type=EXPORT_TYPES[fmt])
     if fmt in GZIP_FORMATS:

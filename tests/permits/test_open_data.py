@@ -1,8 +1,17 @@
+import contextlib
+import fcntl
 import io
 import json
+import os
+import threading
+import time
+from pathlib import Path
 from unittest import mock
 
-from django.test import TestCase
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import TestCase, TransactionTestCase, override_settings
 from openpyxl import load_workbook
 
 from permits.importing.formats import read_rows, write_csv
@@ -88,3 +97,136 @@ class CompressedOpenDataTests(TestCase):
         self.assertNotIn("Content-Encoding", response)
         with self.assertRaises(ValueError):
             open_data.open_data_file(self.edition, "xlsx", stamp=1, compressed=True)
+
+
+class OneWriterTests(TestCase):
+    """Many requests for a missing file: one process writes it, the others wait for it or get a 503."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.edition = build_catalogue(items=2, subs=1, handlings=1)
+        edition_publish(cls.edition)
+
+    def setUp(self):
+        self.stamp = open_data.open_data_stamp(self.edition) + 7000  # a state no other test writes
+        self.path = Path(settings.MEDIA_ROOT) / "open-data" / f"permits-{self.edition.pk}-{self.stamp}.json"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in self.path.parent.glob(self.path.name + "*"):
+            leftover.unlink()
+
+    @contextlib.contextmanager
+    def another_writer(self):
+        """The lock as another process holds it (an flock on its own open file)."""
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def test_a_request_waits_for_the_other_writer_and_does_not_write_again(self):
+        def finish_soon():
+            time.sleep(0.3)
+            self.path.write_text("{}", encoding="utf-8")
+
+        with self.another_writer(), mock.patch.object(open_data, "_write", wraps=open_data._write) as write:
+            writer = threading.Thread(target=finish_soon)
+            writer.start()
+            started = time.monotonic()
+            path = open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=10)
+            writer.join()
+        self.assertEqual(path, self.path)
+        self.assertEqual(write.call_count, 0)
+        self.assertGreaterEqual(time.monotonic() - started, 0.25)
+
+    def test_a_request_gives_up_after_the_wait(self):
+        with self.another_writer(), self.assertRaises(open_data.StillWriting):
+            open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=0.2)
+        self.assertFalse(self.path.exists())
+
+    def test_a_writer_that_died_leaves_no_lock_behind(self):
+        with self.another_writer():
+            pass  # released without writing, as when its process is killed
+        path = open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=0.2)
+        self.assertEqual(json.loads(path.read_text(encoding="utf-8")), permit_catalogue_json(self.edition))
+
+    def test_the_download_answers_503_while_another_process_writes(self):
+        live = Path(settings.MEDIA_ROOT) / "open-data" / f"permits-{self.edition.pk}-{open_data.open_data_stamp(self.edition)}.csv"
+        live.unlink(missing_ok=True)
+        self.path = live
+        with self.another_writer(), mock.patch.object(open_data, "REQUEST_WAIT", 0.2):
+            response = self.client.get("/permits/export.csv")
+        self.assertEqual(response.status_code, 503)
+        self.assertEqual(response["Retry-After"], str(open_data.REQUEST_WAIT))
+        self.assertEqual(response["Cache-Control"], "no-store")
+        self.assertContains(response, "开放数据文件正在生成", status_code=503)
+        written = self.client.get("/permits/export.csv")  # the lock is released: this request writes it
+        written.close()  # ends the request, as a server does once the file is sent
+        self.assertEqual(written.status_code, 200)
+
+
+class OpenDataBuildCommandTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.edition = build_catalogue(items=2, subs=1, handlings=1)
+        edition_publish(cls.edition)
+        cls.draft = build_catalogue(items=1, subs=1, handlings=1)
+
+    def test_writes_every_file_of_the_published_catalogue(self):
+        out = io.StringIO()
+        call_command("open_data_build", stdout=out)
+        stamp = open_data.open_data_stamp(self.edition)
+        folder = Path(settings.MEDIA_ROOT) / "open-data"
+        names = {f"permits-{self.edition.pk}-{stamp}.{ext}" for ext in ("csv", "csv.gz", "xlsx", "json", "json.gz")}
+        self.assertLessEqual(names, {path.name for path in folder.iterdir()})
+        self.assertEqual(list(folder.glob(f"permits-{self.edition.pk}-*.lock")), [])
+        self.assertIn("开放数据文件已就绪", out.getvalue())
+        with mock.patch.object(open_data, "_write") as write:
+            call_command("open_data_build", "--edition", str(self.edition.pk), stdout=io.StringIO())
+        write.assert_not_called()  # already there: nothing is written twice
+
+    def test_files_of_other_catalogues_are_removed(self):
+        folder = Path(settings.MEDIA_ROOT) / "open-data"
+        folder.mkdir(parents=True, exist_ok=True)
+        archived = folder / f"permits-{self.draft.pk}-1.json"
+        archived.write_text("{}", encoding="utf-8")
+        call_command("open_data_build", stdout=io.StringIO())
+        self.assertFalse(archived.exists())
+
+    def test_a_catalogue_that_is_not_published_gets_no_files(self):
+        out = io.StringIO()
+        call_command("open_data_build", "--edition", str(self.draft.pk), stdout=out)
+        self.assertIn("不生成开放数据文件", out.getvalue())
+        self.assertEqual(list((Path(settings.MEDIA_ROOT) / "open-data").glob(f"permits-{self.draft.pk}-*")), [])
+
+    def test_unknown_edition_is_an_error_in_chinese(self):
+        with self.assertRaisesMessage(CommandError, "编号为 999999 的清单不存在"):
+            call_command("open_data_build", "--edition", "999999")
+
+
+class NoPublishedCatalogueTests(TestCase):
+    def test_nothing_published_is_an_error_in_chinese(self):
+        with self.assertRaisesMessage(CommandError, "暂无已发布的行政许可事项清单"):
+            call_command("open_data_build")
+
+
+class BuildAtPublishTests(TransactionTestCase):
+    """Publishing starts the real command in a process of its own, which writes the files."""
+
+    def test_publish_starts_the_background_build(self):
+        db = connection.settings_dict
+        if db["ENGINE"] != "django.db.backends.postgresql":
+            self.skipTest("需要 PostgreSQL：SQLite 测试库在内存中，另一个进程看不到")
+        edition = build_catalogue(items=2, subs=1, handlings=1)
+        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        child_env = {"DATABASE_URL": url, "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+        with mock.patch.dict(os.environ, child_env), override_settings(OPEN_DATA_BUILD_AT_PUBLISH=True):
+            for name in ("DATABASE_REPLICA_URL", "REDIS_URL"):
+                os.environ.pop(name, None)
+            edition_publish(edition)  # autocommit: the publish's on_commit work runs here
+        edition.refresh_from_db()
+        stamp = open_data.open_data_stamp(edition)
+        folder = Path(settings.MEDIA_ROOT) / "open-data"
+        expected = [folder / f"permits-{edition.pk}-{stamp}.{ext}" for ext in ("csv", "csv.gz", "xlsx", "json", "json.gz")]
+        deadline = time.monotonic() + 60
+        while not all(path.exists() for path in expected) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual([path.name for path in expected if not path.exists()], [])
+        self.assertEqual(json.loads(expected[3].read_text(encoding="utf-8")), permit_catalogue_json(edition))
