@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 FORMATS = ("csv", "xlsx", "json")
 # Seconds a request waits for another process's writing: well below gunicorn's 30 s timeout.
 REQUEST_WAIT = 20
+# Seconds a client turned away with a 503 is asked to wait before asking again.
+RETRY_AFTER = 30
 WAIT_STEP = 0.05
 
 

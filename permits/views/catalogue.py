@@ -14,7 +14,7 @@ from django.views.decorators.http import condition, require_safe
 from permits.models.catalogue import HANDLING_CODE_RE, ITEM_CODE_RE
 from permits.selectors import catalogue as sel, permit_list
 from permits.cache import public_cache
-from permits.services.open_data import GZIP_FORMATS, REQUEST_WAIT, StillWriting, open_data_file, open_data_stamp
+from permits.services.open_data import GZIP_FORMATS, RETRY_AFTER, StillWriting, open_data_file, open_data_stamp
 
 
 ITEM_CODE = re.compile(ITEM_CODE_RE.replace("$", r"\Z"))
@@ -244,9 +244,10 @@ EXPORT_TYPES = {
 
 def _export_busy(request):
     """The file of a just-published catalogue is still being written elsewhere: ask to retry soon."""
-    seconds = REQUEST_WAIT
+    seconds = RETRY_AFTER
     message = _("清单刚刚发布，开放数据文件正在生成，请在 %(seconds)s 秒后重试。") % {"seconds": seconds}
-    response = render(request, "503.html", {"retry_after": seconds, "message": message}, status=503)
+    context = {"retry_after": seconds, "heading": _("开放数据文件正在生成"), "message": message}
+    response = render(request, "503.html", context, status=503)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
     return response

@@ -154,9 +154,10 @@ class OneWriterTests(TestCase):
         with self.another_writer(), mock.patch.object(open_data, "REQUEST_WAIT", 0.2):
             response = self.client.get("/permits/export.csv")
         self.assertEqual(response.status_code, 503)
-        self.assertEqual(response["Retry-After"], str(open_data.REQUEST_WAIT))
+        self.assertEqual(response["Retry-After"], str(open_data.RETRY_AFTER))
         self.assertEqual(response["Cache-Control"], "no-store")
-        self.assertContains(response, "开放数据文件正在生成", status_code=503)
+        self.assertContains(response, "<h1>开放数据文件正在生成</h1>", status_code=503, html=False)
+        self.assertContains(response, f"请在 {open_data.RETRY_AFTER} 秒后重试", status_code=503)
         written = self.client.get("/permits/export.csv")  # the lock is released: this request writes it
         written.close()  # ends the request, as a server does once the file is sent
         self.assertEqual(written.status_code, 200)
