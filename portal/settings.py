@@ -188,8 +188,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-# Publishing the permit catalogue starts `manage.py open_data_build` in the background.
-OPEN_DATA_BUILD_AT_PUBLISH = env_bool("PORTAL_OPEN_DATA_AT_PUBLISH", True)
+# Open-data files are written by `manage.py open_data_build` in a process of its own (publish, first download).
+OPEN_DATA_BACKGROUND = env_bool("PORTAL_OPEN_DATA_BACKGROUND", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

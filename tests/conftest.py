@@ -22,7 +22,7 @@ def _media_in_a_temporary_folder():
 def _no_background_open_data_build():
     """A publish's background build would read the database and media folder of the environment,
     not the tests' own; the one test of it turns it back on with both pointed at its own."""
-    override = override_settings(OPEN_DATA_BUILD_AT_PUBLISH=False)
+    override = override_settings(OPEN_DATA_BACKGROUND=False)
     override.enable()
     yield
     override.disable()

@@ -1,12 +1,14 @@
 """Open-data files of a published permit edition, written once to storage and served from there.
 
-A published edition is locked, so a file named after the edition's identity and last change never
-goes stale; writing row by row keeps a worker's memory flat however large the catalogue is.
+A published edition is locked, so a file named after the edition's identity and last change (its
+"state") never goes stale; writing row by row keeps memory flat however large the catalogue is.
 With several app servers MEDIA_ROOT is shared storage, so each file is written once for all.
 
-Publishing starts `manage.py open_data_build` in a process of its own, so no request waits for the
-files and a large catalogue is not cut off by the server's request timeout. A request that finds a
-file missing writes it itself; one that finds it being written waits, then answers 503 in time.
+The files of a state are written by one process at a time, under an flock on `<state>.lock` that
+the kernel releases if the writer dies. With OPEN_DATA_BACKGROUND on (the default) that writer is
+`manage.py open_data_build` in a process of its own, started by a publish or by the first download
+that finds a file missing: a large catalogue is never cut off by the server's request timeout. A
+request waits for its file at most REQUEST_WAIT seconds, then the view answers 503.
 """
 import fcntl
 import gzip
@@ -28,7 +30,10 @@ from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("csv", "xlsx", "json")
+# In the order open_data_build writes them: the slowest last.
+FORMATS = ("csv", "json", "xlsx")
+# Text formats are also kept gzip-compressed (about a tenth of the size) for clients that accept it.
+GZIP_FORMATS = ("csv", "json")
 # Seconds a request waits for another process's writing: well below gunicorn's 30 s timeout.
 REQUEST_WAIT = 20
 # Seconds a client turned away with a 503 is asked to wait before asking again.
@@ -45,6 +50,12 @@ def open_data_stamp(edition):
     return int(edition.updated_at.timestamp() * 1000)
 
 
+def _folder():
+    folder = Path(settings.MEDIA_ROOT) / "open-data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _write(edition, fmt, path):
     if fmt == "csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as stream:
@@ -57,13 +68,16 @@ def _write(edition, fmt, path):
                 stream.write(piece)
 
 
-# Text formats are also kept gzip-compressed (about a tenth of the size) for clients that accept it.
-GZIP_FORMATS = ("csv", "json")
+def _gzip(source, target):
+    with open(source, "rb") as raw, gzip.open(target, "wb", compresslevel=6) as packed:
+        shutil.copyfileobj(raw, packed, 1024 * 1024)
 
 
 def _write_once(path, write):
-    """Write beside and rename: a reader never sees half a file, and two writers cannot clash."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=f"{path.suffix}.part")
+    """Write beside and rename, so a reader never sees half a file (call with the state's lock)."""
+    for stale in path.parent.glob(f"{path.name}.*.part"):  # left by a writer that was killed
+        stale.unlink(missing_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".part")
     os.close(handle)
     try:
         write(temporary)
@@ -73,88 +87,116 @@ def _write_once(path, write):
             os.unlink(temporary)
 
 
-def _gzip(source):
-    def write(target):
-        with open(source, "rb") as raw, gzip.open(target, "wb", compresslevel=6) as packed:
-            shutil.copyfileobj(raw, packed, 1024 * 1024)
+def _ensure(edition, path, fmt, compressed):
+    """Write the plain file if missing, then its .gz if asked and missing (call with the state's lock)."""
+    plain = path.with_name(path.name[:-3]) if compressed else path
+    if not plain.exists():
+        _write_once(plain, lambda target: _write(edition, fmt, target))
+    if compressed and not path.exists():
+        _write_once(path, lambda target: _gzip(plain, target))
 
-    return write
 
-
-def _write_alone(path, write, wait):
-    """Write `path` unless it exists, one process at a time (an flock, released even if the writer
-    dies); the others wait for the file up to `wait` seconds, then raise StillWriting."""
-    if path.exists():
-        return False
-    lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "a") as lock:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if path.exists():
-                    return False
-                if time.monotonic() > deadline:
-                    raise StillWriting(path.name) from None
-                time.sleep(WAIT_STEP)
+def _lock(handle, wait, done=lambda: False):
+    """Take the flock of an open lock file: True once held, False if done() came true while
+    waiting, StillWriting after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
         try:
-            if path.exists():  # written by the process that held the lock before us
-                return False
-            _write_once(path, write)
-            # Safe to remove once the file exists: whoever locks after this finds the file and stops.
-            lock_path.unlink(missing_ok=True)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        except BlockingIOError:
+            if done():
+                return False
+            if time.monotonic() > deadline:
+                raise StillWriting(Path(handle.name).name) from None
+            time.sleep(WAIT_STEP)
+
+
+def _being_written(lock_path):
+    """Whether some process holds this lock right now."""
+    with open(lock_path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
+def _prune(folder, keep):
+    """Remove the files, partial files and locks whose names do not start with `keep`."""
+    for old in folder.glob("permits-*"):
+        if not old.name.startswith(keep):
+            old.unlink(missing_ok=True)
 
 
 def open_data_file(edition, fmt, *, stamp, compressed=False, wait=None):
     """The path of the `fmt` file of `edition` in state `stamp` (its .gz with `compressed`, for csv
-    and json), writing it first if missing; StillWriting if another process is still at it."""
+    and json), once written; StillWriting if that takes longer than `wait` seconds."""
     if fmt not in FORMATS or (compressed and fmt not in GZIP_FORMATS):
         raise ValueError(fmt)
     wait = REQUEST_WAIT if wait is None else wait
-    folder = Path(settings.MEDIA_ROOT) / "open-data"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"permits-{edition.pk}-{stamp}.{fmt}"
-    if _write_alone(path, lambda target: _write(edition, fmt, target), wait):
-        for old in folder.glob(f"permits-{edition.pk}-*.{fmt}*"):
-            if not old.name.startswith(path.name):  # keeps this state's .gz and lock files
-                old.unlink(missing_ok=True)
-    if not compressed:
+    folder = _folder()
+    state = f"permits-{edition.pk}-{stamp}"
+    path = folder / (f"{state}.{fmt}.gz" if compressed else f"{state}.{fmt}")
+    if path.exists():
         return path
-    packed = path.with_name(path.name + ".gz")
-    _write_alone(packed, _gzip(path), wait)
-    return packed
+    lock_path = folder / f"{state}.lock"
+    if settings.OPEN_DATA_BACKGROUND:
+        if not _being_written(lock_path):
+            open_data_build_start(edition)
+        deadline = time.monotonic() + wait
+        while not path.exists():
+            if time.monotonic() > deadline:
+                raise StillWriting(path.name)
+            time.sleep(WAIT_STEP)
+        return path
+    with open(lock_path, "a") as lock:
+        if _lock(lock, wait, done=path.exists):
+            try:
+                _ensure(edition, path, fmt, compressed)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    _prune(folder, keep=f"{state}.")
+    return path
 
 
 def open_data_build(edition, *, wait=3600):
-    """Write every open-data file of `edition` in its current state and remove those of every other
-    permit catalogue (only the current one is served); the paths, in FORMATS order."""
-    stamp = open_data_stamp(edition)
+    """Write every open-data file of `edition` in its current state, then remove the files of its
+    earlier states and of every other permit catalogue (only the current one is served); the
+    paths, plain before compressed, in FORMATS order."""
+    folder = _folder()
+    state = f"permits-{edition.pk}-{open_data_stamp(edition)}"
     paths = []
     for fmt in FORMATS:
-        paths.append(open_data_file(edition, fmt, stamp=stamp, wait=wait))
+        paths.append(folder / f"{state}.{fmt}")
         if fmt in GZIP_FORMATS:
-            paths.append(open_data_file(edition, fmt, stamp=stamp, compressed=True, wait=wait))
-    for old in paths[0].parent.glob("permits-*"):
-        if not old.name.startswith(f"permits-{edition.pk}-"):
-            old.unlink(missing_ok=True)
+            paths.append(folder / f"{state}.{fmt}.gz")
+    lock_path = folder / f"{state}.lock"
+    with open(lock_path, "a") as lock:
+        _lock(lock, wait)
+        try:
+            for path in paths:
+                _ensure(edition, path, path.name.split(".")[1], path.suffix == ".gz")
+            # Every file exists now: whoever takes a lock on this state after us finds them all.
+            lock_path.unlink(missing_ok=True)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    _prune(folder, keep=f"{state}.")
     return paths
 
 
 def open_data_build_start(edition):
-    """Start `manage.py open_data_build` for `edition` in a process of its own (after a publish)."""
-    if not settings.OPEN_DATA_BUILD_AT_PUBLISH:
+    """Start `manage.py open_data_build` for `edition` in a process of its own, with this process's
+    environment; None if OPEN_DATA_BACKGROUND is off or the process cannot be started."""
+    if not settings.OPEN_DATA_BACKGROUND:
         return None
     try:
         process = subprocess.Popen(
             [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "open_data_build", "--edition", str(edition.pk)],
             cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
         )
-    except OSError:  # the first download writes the files instead
+    except OSError:
         logger.exception("could not start open_data_build for edition %s", edition.pk)
         return None
     # Reaps the finished process, so none is left as a zombie of this worker.

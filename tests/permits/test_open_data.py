@@ -111,13 +111,14 @@ class OneWriterTests(TestCase):
         self.stamp = open_data.open_data_stamp(self.edition) + 7000  # a state no other test writes
         self.path = Path(settings.MEDIA_ROOT) / "open-data" / f"permits-{self.edition.pk}-{self.stamp}.json"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for leftover in self.path.parent.glob(self.path.name + "*"):
+        for leftover in self.path.parent.glob(self.path.name.split(".")[0] + ".*"):
             leftover.unlink()
 
     @contextlib.contextmanager
     def another_writer(self):
-        """The lock as another process holds it (an flock on its own open file)."""
-        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+        """The state's lock as another process holds it (an flock on its own open file)."""
+        state = self.path.name.split(".")[0]
+        with open(self.path.with_name(f"{state}.lock"), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
 
@@ -143,14 +144,15 @@ class OneWriterTests(TestCase):
 
     def test_a_writer_that_died_leaves_no_lock_behind(self):
         with self.another_writer():
-            pass  # released without writing, as when its process is killed
+            partial = self.path.with_name(self.path.name + ".x1y2.part")
+            partial.write_text("{", encoding="utf-8")  # released without finishing, as when killed
         path = open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=0.2)
         self.assertEqual(json.loads(path.read_text(encoding="utf-8")), permit_catalogue_json(self.edition))
+        self.assertFalse(partial.exists())
 
     def test_the_download_answers_503_while_another_process_writes(self):
-        live = Path(settings.MEDIA_ROOT) / "open-data" / f"permits-{self.edition.pk}-{open_data.open_data_stamp(self.edition)}.csv"
-        live.unlink(missing_ok=True)
-        self.path = live
+        self.path = self.path.with_name(f"permits-{self.edition.pk}-{open_data.open_data_stamp(self.edition)}.csv")
+        self.path.unlink(missing_ok=True)
         with self.another_writer(), mock.patch.object(open_data, "REQUEST_WAIT", 0.2):
             response = self.client.get("/permits/export.csv")
         self.assertEqual(response.status_code, 503)
@@ -208,26 +210,49 @@ class NoPublishedCatalogueTests(TestCase):
             call_command("open_data_build")
 
 
-class BuildAtPublishTests(TransactionTestCase):
-    """Publishing starts the real command in a process of its own, which writes the files."""
+class BackgroundBuildTests(TransactionTestCase):
+    """The real command, in a process of its own, writes the files: after a publish, or for the
+    first download that finds a file missing."""
 
-    def test_publish_starts_the_background_build(self):
+    def setUp(self):
         db = connection.settings_dict
         if db["ENGINE"] != "django.db.backends.postgresql":
             self.skipTest("需要 PostgreSQL：SQLite 测试库在内存中，另一个进程看不到")
-        edition = build_catalogue(items=2, subs=1, handlings=1)
         url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        child_env = {"DATABASE_URL": url, "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-        with mock.patch.dict(os.environ, child_env), override_settings(OPEN_DATA_BUILD_AT_PUBLISH=True):
-            for name in ("DATABASE_REPLICA_URL", "REDIS_URL"):
-                os.environ.pop(name, None)
-            edition_publish(edition)  # autocommit: the publish's on_commit work runs here
-        edition.refresh_from_db()
+        # The child process reads the environment: point it at the test database and media folder.
+        environment = mock.patch.dict(os.environ, {"DATABASE_URL": url, "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)})
+        environment.start()
+        self.addCleanup(environment.stop)
+        for name in ("DATABASE_REPLICA_URL", "REDIS_URL"):
+            os.environ.pop(name, None)
+        self.enterContext(override_settings(OPEN_DATA_BACKGROUND=True))
+        self.folder = Path(settings.MEDIA_ROOT) / "open-data"
+
+    def files(self, edition):
         stamp = open_data.open_data_stamp(edition)
-        folder = Path(settings.MEDIA_ROOT) / "open-data"
-        expected = [folder / f"permits-{edition.pk}-{stamp}.{ext}" for ext in ("csv", "csv.gz", "xlsx", "json", "json.gz")]
+        return [self.folder / f"permits-{edition.pk}-{stamp}.{ext}" for ext in ("csv", "csv.gz", "xlsx", "json", "json.gz")]
+
+    def test_publish_starts_the_background_build(self):
+        edition = build_catalogue(items=2, subs=1, handlings=1)
+        edition_publish(edition)  # autocommit: the publish's on_commit work runs here
+        edition.refresh_from_db()
+        expected = self.files(edition)
         deadline = time.monotonic() + 60
         while not all(path.exists() for path in expected) and time.monotonic() < deadline:
             time.sleep(0.1)
         self.assertEqual([path.name for path in expected if not path.exists()], [])
         self.assertEqual(json.loads(expected[3].read_text(encoding="utf-8")), permit_catalogue_json(edition))
+
+    def test_a_download_that_finds_no_file_starts_the_build_and_waits_for_it(self):
+        with override_settings(OPEN_DATA_BACKGROUND=False):
+            edition = build_catalogue(items=2, subs=1, handlings=1)
+            edition_publish(edition)
+        edition.refresh_from_db()
+        for path in self.files(edition):
+            path.unlink(missing_ok=True)
+        with mock.patch.object(open_data, "_write", side_effect=AssertionError("written in the request")):
+            response = self.client.get("/permits/export.json")
+            body = b"".join(response.streaming_content)
+            response.close()
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(json.loads(body), permit_catalogue_json(edition))
