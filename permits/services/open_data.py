@@ -144,7 +144,7 @@ def open_data_file(edition, fmt, *, stamp, compressed=False, wait=None):
     lock_path = folder / f"{state}.lock"
     if settings.OPEN_DATA_BACKGROUND:
         if not _being_written(lock_path):
-            open_data_build_start(edition)
+            open_data_build_start(edition, first=fmt)
         deadline = time.monotonic() + wait
         while not path.exists():
             if time.monotonic() > deadline:
@@ -161,14 +161,14 @@ def open_data_file(edition, fmt, *, stamp, compressed=False, wait=None):
     return path
 
 
-def open_data_build(edition, *, wait=3600):
+def open_data_build(edition, *, first=None, wait=3600):
     """Write every open-data file of `edition` in its current state, then remove the files of its
     earlier states and of every other permit catalogue (only the current one is served); the
-    paths, plain before compressed, in FORMATS order."""
+    paths, plain before compressed, in FORMATS order but the `first` format (one waited for) first."""
     folder = _folder()
     state = f"permits-{edition.pk}-{open_data_stamp(edition)}"
     paths = []
-    for fmt in FORMATS:
+    for fmt in sorted(FORMATS, key=lambda fmt: fmt != first):
         paths.append(folder / f"{state}.{fmt}")
         if fmt in GZIP_FORMATS:
             paths.append(folder / f"{state}.{fmt}.gz")
@@ -186,14 +186,17 @@ def open_data_build(edition, *, wait=3600):
     return paths
 
 
-def open_data_build_start(edition):
+def open_data_build_start(edition, *, first=None):
     """Start `manage.py open_data_build` for `edition` in a process of its own, with this process's
     environment; None if OPEN_DATA_BACKGROUND is off or the process cannot be started."""
     if not settings.OPEN_DATA_BACKGROUND:
         return None
+    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "open_data_build", "--edition", str(edition.pk)]
+    if first:
+        command += ["--first", first]
     try:
         process = subprocess.Popen(
-            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "open_data_build", "--edition", str(edition.pk)],
+            command,
             cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
         )
     except OSError:

@@ -185,6 +185,13 @@ class OpenDataBuildCommandTests(TestCase):
             call_command("open_data_build", "--edition", str(self.edition.pk), stdout=io.StringIO())
         write.assert_not_called()  # already there: nothing is written twice
 
+    def test_the_format_someone_waits_for_is_written_first(self):
+        for path in (Path(settings.MEDIA_ROOT) / "open-data").glob(f"permits-{self.edition.pk}-*"):
+            path.unlink()
+        with mock.patch.object(open_data, "_write", wraps=open_data._write) as write:
+            call_command("open_data_build", "--first", "xlsx", stdout=io.StringIO())
+        self.assertEqual([call.args[1] for call in write.call_args_list], ["xlsx", "csv", "json"])
+
     def test_files_of_other_catalogues_are_removed(self):
         folder = Path(settings.MEDIA_ROOT) / "open-data"
         folder.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from permits.models import PermitCatalogue
 from permits.selectors.catalogue import published_permit_catalogue
-from permits.services.open_data import open_data_build
+from permits.services.open_data import FORMATS, open_data_build
 
 
 class Command(BaseCommand):
@@ -13,8 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--edition", type=int, help="清单编号（默认：当前已发布的市本级清单）")
+        parser.add_argument("--first", choices=FORMATS, help="先生成这种格式（有人正在等它下载）")
 
-    def handle(self, *args, edition=None, **options):
+    def handle(self, *args, edition=None, first=None, **options):
         current = published_permit_catalogue()
         if edition is None:
             target = current
@@ -31,6 +32,6 @@ class Command(BaseCommand):
                 )
                 return
         started = time.monotonic()
-        paths = open_data_build(target)
+        paths = open_data_build(target, first=first)
         sizes = "，".join(f"{path.name} {path.stat().st_size / 1e6:.1f} MB" for path in paths)
         self.stdout.write(f"《{target}》开放数据文件已就绪（{time.monotonic() - started:.1f} 秒）：{sizes}")
