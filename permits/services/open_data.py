@@ -25,7 +25,7 @@ from pathlib import Path
 from django.conf import settings
 
 from permits.importing.formats import write_csv_to, write_xlsx_to
-from permits.selectors.catalogue import permit_catalogue_json_chunks
+from permits.selectors.catalogue import permit_catalogue_json_chunks, published_permit_catalogue
 from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
 
 logger = logging.getLogger(__name__)
@@ -123,9 +123,9 @@ def _being_written(lock_path):
         return False
 
 
-def _prune(folder, keep):
-    """Remove the files, partial files and locks whose names do not start with `keep`."""
-    for old in folder.glob("permits-*"):
+def _prune(folder, keep, among="permits-"):
+    """Remove the files, partial files and locks named `among…` whose names do not start with `keep`."""
+    for old in folder.glob(f"{among}*"):
         if not old.name.startswith(keep):
             old.unlink(missing_ok=True)
 
@@ -157,13 +157,13 @@ def open_data_file(edition, fmt, *, stamp, compressed=False, wait=None):
                 _ensure(edition, path, fmt, compressed)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
-    _prune(folder, keep=f"{state}.")
+    _prune(folder, keep=f"{state}.", among=f"permits-{edition.pk}-")
     return path
 
 
 def open_data_build(edition, *, first=None, wait=3600):
-    """Write every open-data file of `edition` in its current state, then remove the files of its
-    earlier states and of every other permit catalogue (only the current one is served); the
+    """Write every open-data file of `edition` in its current state, then remove the files of every
+    edition and state but the one served now (this one, unless a newer one was published); the
     paths, plain before compressed, in FORMATS order but the `first` format (one waited for) first."""
     folder = _folder()
     state = f"permits-{edition.pk}-{open_data_stamp(edition)}"
@@ -182,7 +182,12 @@ def open_data_build(edition, *, first=None, wait=3600):
             lock_path.unlink(missing_ok=True)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    _prune(folder, keep=f"{state}.")
+    # Decided now, not when this build began: a newer edition published meanwhile keeps its files.
+    current = published_permit_catalogue()
+    if current is not None and current.pk != edition.pk:
+        _prune(folder, keep=f"permits-{current.pk}-")
+    else:
+        _prune(folder, keep=f"{state}.")
     return paths
 
 

@@ -200,6 +200,14 @@ class OpenDataBuildCommandTests(TestCase):
         call_command("open_data_build", stdout=io.StringIO())
         self.assertFalse(archived.exists())
 
+    def test_a_build_that_ends_after_a_newer_publish_leaves_the_newer_files(self):
+        newer = build_catalogue(items=1, subs=1, handlings=1)
+        edition_publish(newer)
+        newer_files = open_data.open_data_build(newer)
+        older_files = open_data.open_data_build(self.edition)  # began before the publish, say
+        self.assertTrue(all(path.exists() for path in newer_files))
+        self.assertFalse(any(path.exists() for path in older_files))
+
     def test_a_catalogue_that_is_not_published_gets_no_files(self):
         out = io.StringIO()
         call_command("open_data_build", "--edition", str(self.draft.pk), stdout=out)
