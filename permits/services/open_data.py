@@ -25,7 +25,8 @@ from pathlib import Path
 from django.conf import settings
 
 from permits.importing.formats import write_csv_to, write_xlsx_to
-from permits.selectors.catalogue import permit_catalogue_json_chunks, published_permit_catalogue
+from permits.selectors.catalogue import permit_catalogue_json_chunks
+from permits.selectors.editions import current_published
 from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
 
 logger = logging.getLogger(__name__)
@@ -182,8 +183,9 @@ def open_data_build(edition, *, first=None, wait=3600):
             lock_path.unlink(missing_ok=True)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    # Decided now, not when this build began: a newer edition published meanwhile keeps its files.
-    current = published_permit_catalogue()
+    # Decided now, from the database (a remembered read may be another process's stale one): a newer
+    # edition published meanwhile keeps its files.
+    current = current_published(type(edition), scope=getattr(edition, type(edition).scope_field))
     if current is not None and current.pk != edition.pk:
         _prune(folder, keep=f"permits-{current.pk}-")
     else:

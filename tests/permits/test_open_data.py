@@ -9,6 +9,7 @@ from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
@@ -207,6 +208,21 @@ class OpenDataBuildCommandTests(TestCase):
         older_files = open_data.open_data_build(self.edition)  # began before the publish, say
         self.assertTrue(all(path.exists() for path in newer_files))
         self.assertFalse(any(path.exists() for path in older_files))
+
+    def test_the_edition_served_is_read_from_the_database_not_from_a_remembered_read(self):
+        from permits.cache import PUBLIC_NAMESPACES, VERSION_KEY, cache_versions
+        from permits.selectors.catalogue import published_permit_catalogue
+
+        before = cache_versions(*PUBLIC_NAMESPACES)
+        self.assertEqual(published_permit_catalogue(), self.edition)  # remembered under `before`
+        newer = build_catalogue(items=1, subs=1, handlings=1)
+        edition_publish(newer)
+        newer_files = open_data.open_data_build(newer)
+        # Another process, with its own local cache, never saw the publish: its numbers stand still.
+        cache.set_many({VERSION_KEY % ns: version for ns, version in before.items()}, timeout=None)
+        self.assertEqual(published_permit_catalogue(), self.edition)
+        open_data.open_data_build(self.edition)
+        self.assertTrue(all(path.exists() for path in newer_files))
 
     def test_a_catalogue_that_is_not_published_gets_no_files(self):
         out = io.StringIO()
