@@ -16,6 +16,7 @@ from django.test import TestCase, TransactionTestCase, override_settings
 from openpyxl import load_workbook
 
 from permits.importing.formats import read_rows, write_csv
+from permits.models import EditionStatus
 from permits.selectors.catalogue import permit_catalogue_json
 from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
 from permits.services import open_data
@@ -223,6 +224,21 @@ class OpenDataBuildCommandTests(TestCase):
         self.assertEqual(published_permit_catalogue(), self.edition)
         open_data.open_data_build(self.edition)
         self.assertTrue(all(path.exists() for path in newer_files))
+
+    def test_a_build_overtaken_by_a_publish_says_so(self):
+        newer = build_catalogue(items=1, subs=1, handlings=1)
+        real_ensure = open_data._ensure
+
+        def publish_meanwhile(*args):
+            if newer.status != EditionStatus.PUBLISHED:
+                edition_publish(newer)
+            real_ensure(*args)
+
+        out = io.StringIO()
+        with mock.patch.object(open_data, "_ensure", side_effect=publish_meanwhile):
+            call_command("open_data_build", stdout=out)
+        self.assertIn("生成期间已有更新的清单发布", out.getvalue())
+        self.assertEqual(list((Path(settings.MEDIA_ROOT) / "open-data").glob(f"permits-{self.edition.pk}-*")), [])
 
     def test_a_catalogue_that_is_not_published_gets_no_files(self):
         out = io.StringIO()

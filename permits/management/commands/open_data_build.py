@@ -33,5 +33,8 @@ class Command(BaseCommand):
                 return
         started = time.monotonic()
         paths = open_data_build(target, first=first)
+        if not all(path.exists() for path in paths):
+            self.stdout.write(f"《{target}》生成期间已有更新的清单发布，它的文件已删除。")
+            return
         sizes = "，".join(f"{path.name} {path.stat().st_size / 1e6:.1f} MB" for path in paths)
         self.stdout.write(f"《{target}》开放数据文件已就绪（{time.monotonic() - started:.1f} 秒）：{sizes}")
