@@ -143,23 +143,31 @@ def open_data_file(edition, fmt, *, stamp, compressed=False, wait=None):
     if path.exists():
         return path
     lock_path = folder / f"{state}.lock"
-    if settings.OPEN_DATA_BACKGROUND:
-        if not _being_written(lock_path):
-            open_data_build_start(edition, first=fmt)
-        deadline = time.monotonic() + wait
-        while not path.exists():
-            if time.monotonic() > deadline:
-                raise StillWriting(path.name)
-            time.sleep(WAIT_STEP)
-        return path
-    with open(lock_path, "a") as lock:
-        if _lock(lock, wait, done=path.exists):
-            try:
-                _ensure(edition, path, fmt, compressed)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-    _prune(folder, keep=f"{state}.", among=f"permits-{edition.pk}-")
+    deadline = time.monotonic() + wait
+    started = False
+    while not path.exists():
+        # Nobody is writing: start the writer process, or (when that is off) write here.
+        if not started and not _being_written(lock_path):
+            started = open_data_build_start(edition, first=fmt) is not None
+            if not started:
+                _write_here(edition, path, fmt, compressed, lock_path, deadline - time.monotonic())
+                break
+        if time.monotonic() > deadline:
+            raise StillWriting(path.name)
+        time.sleep(WAIT_STEP)
     return path
+
+
+def _write_here(edition, path, fmt, compressed, lock_path, wait):
+    """Write the file in this process, under the state's lock, unless another writer does it first."""
+    with open(lock_path, "a") as lock:
+        if not _lock(lock, wait, done=path.exists):
+            return
+        try:
+            _ensure(edition, path, fmt, compressed)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    _prune(lock_path.parent, keep=f"{lock_path.stem}.", among=f"permits-{edition.pk}-")
 
 
 def open_data_build(edition, *, first=None, wait=3600):

@@ -3,6 +3,7 @@ import fcntl
 import io
 import json
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -152,6 +153,12 @@ class OneWriterTests(TestCase):
         self.assertEqual(json.loads(path.read_text(encoding="utf-8")), permit_catalogue_json(self.edition))
         self.assertFalse(partial.exists())
 
+    def test_when_no_writer_process_can_be_started_the_request_writes_the_file(self):
+        with override_settings(OPEN_DATA_BACKGROUND=True), mock.patch.object(sys, "executable", "/nonexistent/python"), \
+                self.assertLogs("permits.services.open_data", "ERROR"):
+            path = open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=5)
+        self.assertEqual(json.loads(path.read_text(encoding="utf-8")), permit_catalogue_json(self.edition))
+
     def test_the_download_answers_503_while_another_process_writes(self):
         self.path = self.path.with_name(f"permits-{self.edition.pk}-{open_data.open_data_stamp(self.edition)}.csv")
         self.path.unlink(missing_ok=True)
@@ -163,7 +170,7 @@ class OneWriterTests(TestCase):
         self.assertContains(response, "<h1>开放数据文件正在生成</h1>", status_code=503, html=False)
         self.assertContains(response, f"请在 {open_data.RETRY_AFTER} 秒后重试", status_code=503)
         written = self.client.get("/permits/export.csv")  # the lock is released: this request writes it
-        written.close()  # ends the request, as a server does once the file is sent
+        b"".join(written.streaming_content)  # sent to the end, which ends the request as a server does
         self.assertEqual(written.status_code, 200)
 
 
@@ -300,6 +307,5 @@ class BackgroundBuildTests(TransactionTestCase):
         with mock.patch.object(open_data, "_write", side_effect=AssertionError("written in the request")):
             response = self.client.get("/permits/export.json")
             body = b"".join(response.streaming_content)
-            response.close()
         self.assertEqual(response.status_code, 200)
         self.assertEqual(json.loads(body), permit_catalogue_json(edition))
