@@ -46,9 +46,14 @@ class StillWriting(Exception):
     """Another process is writing the file and did not finish within the wait."""
 
 
+# Raise when the same data would give other file contents (columns, layout): a deploy then replaces
+# the files and ETags of the earlier version instead of serving them.
+FILE_VERSION = 1
+
+
 def open_data_stamp(edition):
-    """The state part of the file names: the edition's last change, in milliseconds."""
-    return int(edition.updated_at.timestamp() * 1000)
+    """The state part of file names and ETags: the edition's last change in ms, and FILE_VERSION."""
+    return f"{int(edition.updated_at.timestamp() * 1000)}v{FILE_VERSION}"
 
 
 def _folder():

@@ -32,7 +32,7 @@ class OpenDataFileTests(TestCase):
         edition_publish(cls.edition)
 
     def stamp(self):
-        return int(self.edition.updated_at.timestamp() * 1000)
+        return open_data.open_data_stamp(self.edition)
 
     def test_files_hold_the_same_data_as_the_in_memory_writers(self):
         path = open_data.open_data_file(self.edition, "json", stamp=self.stamp())
@@ -46,17 +46,29 @@ class OpenDataFileTests(TestCase):
         self.assertEqual(len(rows) - 1, 3 * 2 * 2)
 
     def test_written_once_per_state_and_replaced_when_the_state_changes(self):
-        stamp = self.stamp() + 1000  # a state no other test has written
+        stamp = self.stamp() + "a"  # a state no other test has written
         with mock.patch.object(open_data, "_write", wraps=open_data._write) as write:
             first = open_data.open_data_file(self.edition, "json", stamp=stamp)
             again = open_data.open_data_file(self.edition, "json", stamp=stamp)
             self.assertEqual(write.call_count, 1)
-            newer = open_data.open_data_file(self.edition, "json", stamp=stamp + 1)
+            newer = open_data.open_data_file(self.edition, "json", stamp=stamp + "b")
             self.assertEqual(write.call_count, 2)
         self.assertEqual(first, again)
         self.assertTrue(newer.exists())
         self.assertFalse(first.exists())
         self.assertEqual(list(first.parent.glob("*.part")), [])
+
+    def test_a_new_file_version_gives_new_files_and_etags(self):
+        first = self.client.get("/permits/export.json")
+        b"".join(first.streaming_content)
+        with mock.patch.object(open_data, "FILE_VERSION", open_data.FILE_VERSION + 1):
+            second = self.client.get("/permits/export.json", HTTP_IF_NONE_MATCH=first["ETag"])
+            body = b"".join(second.streaming_content)
+            path = open_data.open_data_file(self.edition, "json", stamp=self.stamp())
+        self.assertEqual(second.status_code, 200)  # not 304: the old ETag no longer matches
+        self.assertNotEqual(second["ETag"], first["ETag"])
+        self.assertTrue(path.name.endswith(f"v{open_data.FILE_VERSION + 1}.json"))
+        self.assertEqual(json.loads(body), permit_catalogue_json(self.edition))
 
     def test_unknown_format_is_refused(self):
         with self.assertRaises(ValueError):
@@ -111,7 +123,7 @@ class OneWriterTests(TestCase):
         edition_publish(cls.edition)
 
     def setUp(self):
-        self.stamp = open_data.open_data_stamp(self.edition) + 7000  # a state no other test writes
+        self.stamp = open_data.open_data_stamp(self.edition) + "w"  # a state no other test writes
         self.path = Path(settings.MEDIA_ROOT) / "open-data" / f"permits-{self.edition.pk}-{self.stamp}.json"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for leftover in self.path.parent.glob(self.path.name.split(".")[0] + ".*"):
