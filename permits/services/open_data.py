@@ -57,9 +57,7 @@ def open_data_stamp(edition):
 
 
 def _folder():
-    folder = Path(settings.MEDIA_ROOT) / "open-data"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return Path(settings.MEDIA_ROOT) / "open-data"
 
 
 def _write(edition, fmt, path):
@@ -93,18 +91,31 @@ def _write_once(path, write):
             os.unlink(temporary)
 
 
-def _ensure(edition, path, fmt, compressed):
+def _path(folder, state, fmt, compressed=False):
+    return folder / (f"{state}.{fmt}.gz" if compressed else f"{state}.{fmt}")
+
+
+def _files(first=None):
+    """(format, compressed) of every file of a state, plain before compressed, `first` first."""
+    for fmt in sorted(FORMATS, key=lambda fmt: fmt != first):
+        yield fmt, False
+        if fmt in GZIP_FORMATS:
+            yield fmt, True
+
+
+def _ensure(edition, folder, state, fmt, compressed):
     """Write the plain file if missing, then its .gz if asked and missing (call with the state's lock)."""
-    plain = path.with_name(path.name[:-3]) if compressed else path
+    plain = _path(folder, state, fmt)
     if not plain.exists():
         _write_once(plain, lambda target: _write(edition, fmt, target))
-    if compressed and not path.exists():
-        _write_once(path, lambda target: _gzip(plain, target))
+    packed = _path(folder, state, fmt, compressed=True)
+    if compressed and not packed.exists():
+        _write_once(packed, lambda target: _gzip(plain, target))
 
 
 def _lock(handle, wait, done=lambda: False):
-    """Take the flock of an open lock file: True once held, False if done() came true while
-    waiting, StillWriting after `wait` seconds."""
+    """Take the flock of an open lock file, held until the file is closed: True once held, False
+    if done() came true while waiting, StillWriting after `wait` seconds."""
     deadline = time.monotonic() + wait
     while True:
         try:
@@ -122,10 +133,9 @@ def _being_written(lock_path):
     """Whether some process holds this lock right now."""
     with open(lock_path, "a") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released as the file closes
         except BlockingIOError:
             return True
-        fcntl.flock(handle, fcntl.LOCK_UN)
         return False
 
 
@@ -144,9 +154,10 @@ def open_data_file(edition, fmt, *, stamp, compressed=False, wait=None):
     wait = REQUEST_WAIT if wait is None else wait
     folder = _folder()
     state = f"permits-{edition.pk}-{stamp}"
-    path = folder / (f"{state}.{fmt}.gz" if compressed else f"{state}.{fmt}")
-    if path.exists():
+    path = _path(folder, state, fmt, compressed)
+    if path.exists():  # the common case: nothing more to do
         return path
+    folder.mkdir(parents=True, exist_ok=True)
     lock_path = folder / f"{state}.lock"
     deadline = time.monotonic() + wait
     started = False
@@ -155,7 +166,10 @@ def open_data_file(edition, fmt, *, stamp, compressed=False, wait=None):
         if not started and not _being_written(lock_path):
             started = open_data_build_start(edition, first=fmt) is not None
             if not started:
-                _write_here(edition, path, fmt, compressed, lock_path, deadline - time.monotonic())
+                with open(lock_path, "a") as lock:
+                    if _lock(lock, deadline - time.monotonic(), done=path.exists):
+                        _ensure(edition, folder, state, fmt, compressed)
+                _prune(folder, keep=f"{state}.", among=f"permits-{edition.pk}-")
                 break
         if time.monotonic() > deadline:
             raise StillWriting(path.name)
@@ -163,39 +177,20 @@ def open_data_file(edition, fmt, *, stamp, compressed=False, wait=None):
     return path
 
 
-def _write_here(edition, path, fmt, compressed, lock_path, wait):
-    """Write the file in this process, under the state's lock, unless another writer does it first."""
-    with open(lock_path, "a") as lock:
-        if not _lock(lock, wait, done=path.exists):
-            return
-        try:
-            _ensure(edition, path, fmt, compressed)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-    _prune(lock_path.parent, keep=f"{lock_path.stem}.", among=f"permits-{edition.pk}-")
-
-
 def open_data_build(edition, *, first=None, wait=3600):
     """Write every open-data file of `edition` in its current state, then remove the files of every
     edition and state but the one served now (this one, unless a newer one was published); the
     paths, plain before compressed, in FORMATS order but the `first` format (one waited for) first."""
     folder = _folder()
+    folder.mkdir(parents=True, exist_ok=True)
     state = f"permits-{edition.pk}-{open_data_stamp(edition)}"
-    paths = []
-    for fmt in sorted(FORMATS, key=lambda fmt: fmt != first):
-        paths.append(folder / f"{state}.{fmt}")
-        if fmt in GZIP_FORMATS:
-            paths.append(folder / f"{state}.{fmt}.gz")
     lock_path = folder / f"{state}.lock"
     with open(lock_path, "a") as lock:
         _lock(lock, wait)
-        try:
-            for path in paths:
-                _ensure(edition, path, path.name.split(".")[1], path.suffix == ".gz")
-            # Every file exists now: whoever takes a lock on this state after us finds them all.
-            lock_path.unlink(missing_ok=True)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        for fmt, compressed in _files(first):
+            _ensure(edition, folder, state, fmt, compressed)
+        # Every file exists now: whoever takes a lock on this state after us finds them all.
+        lock_path.unlink(missing_ok=True)
     # Decided now, from the database (a remembered read may be another process's stale one): a newer
     # edition published meanwhile keeps its files.
     current = current_published(type(edition), scope=getattr(edition, type(edition).scope_field))
@@ -203,7 +198,7 @@ def open_data_build(edition, *, first=None, wait=3600):
         _prune(folder, keep=f"permits-{current.pk}-")
     else:
         _prune(folder, keep=f"{state}.")
-    return paths
+    return [_path(folder, state, fmt, compressed) for fmt, compressed in _files(first)]
 
 
 def open_data_build_start(edition, *, first=None):
