@@ -128,11 +128,16 @@ class PermitSearch:
 def permit_items_matching(edition, search):
     """pks of the items of `edition` whose names, codes or legal basis, or those of their sub-items and
     handling items, hold every word of q (in either script): one query on the index written at publish."""
+    return [row[0] for row in _read_index(lambda connection: permit_search_sql(connection, edition, search))]
+
+
+def _read_index(build):
+    """Rows of the SQL that build(connection) -> (sql, params) writes for the search index's database."""
     connection = connections[router.db_for_read(PermitSearchText)]
-    sql, params = permit_search_sql(connection, edition, search)
+    sql, params = build(connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 def permit_search_sql(connection, edition, search):
@@ -214,10 +219,15 @@ def permit_filter_rows(edition):
                       position={row[0]: index for index, row in enumerate(items)},
                       keep=edition.status == EditionStatus.PUBLISHED)
     if rows.keep:
-        if len(_FILTER_ROWS) >= _FILTER_ROWS_MAX:
-            _FILTER_ROWS.clear()
-        _FILTER_ROWS[key] = rows
+        _remember(_FILTER_ROWS, key, rows, _FILTER_ROWS_MAX)
     return rows
+
+
+def _remember(store, key, value, limit):
+    """store[key] = value, emptying `store` first when it holds `limit` entries (bounds memory)."""
+    if len(store) >= limit:
+        store.clear()
+    store[key] = value
 
 
 def _list_summary(data, search, rows):
@@ -268,9 +278,7 @@ def permit_list_summary(edition, search):
     if summary is None:
         summary = _list_summary(data, search, data.items)
         if data.keep:
-            if len(data.summaries) >= _SUMMARIES_MAX:
-                data.summaries.clear()
-            data.summaries[key] = summary
+            _remember(data.summaries, key, summary, _SUMMARIES_MAX)
     return summary
 
 
@@ -343,13 +351,13 @@ def listed_items(ids, department_names):
 def _cards(ids):
     """{item pk: card JSON} of `ids`. Plain SQL: the public list asks this on every page, and building
     the same one-table query through the ORM each time cost more than running it."""
-    connection = connections[router.db_for_read(PermitSearchText)]
-    qn = connection.ops.quote_name
-    sql = "SELECT {}, {} FROM {} WHERE {} IN ({})".format(
-        qn("item_id"), qn("card"), qn(PermitSearchText._meta.db_table), qn("item_id"), ", ".join(["%s"] * len(ids)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(ids))
-        return dict(cursor.fetchall())
+    def build(connection):
+        qn = connection.ops.quote_name
+        return "SELECT {}, {} FROM {} WHERE {} IN ({})".format(
+            qn("item_id"), qn("card"), qn(PermitSearchText._meta.db_table), qn("item_id"), ", ".join(["%s"] * len(ids)),
+        ), list(ids)
+
+    return dict(_read_index(build))
 
 
 def facet_options(facets):

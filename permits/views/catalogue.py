@@ -243,7 +243,7 @@ EXPORT_TYPES = {
 
 
 def _export_busy(request):
-    """The file of a just-published catalogue is still being written elsewhere: ask to retry soon."""
+    """The file is still being written by another process (after a publish or a deploy): ask to retry soon."""
     seconds = RETRY_AFTER
     message = _("开放数据文件正在生成（清单刚发布或网站刚更新时需要一点时间），请在 %(seconds)s 秒后重试。") % {"seconds": seconds}
     context = {"retry_after": seconds, "heading": _("开放数据文件正在生成"), "message": message}
