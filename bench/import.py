@@ -46,7 +46,7 @@ MATERIALS = ["申请书", "营业执照或法人登记证书", "法定代表人�
 
 def build_rows(handling_count, seed=2023):
     """Rows in PERMIT_COLUMNS order: items ≈ handling/3.66, sub-items ≈ handling/1.3, like the 2023 list."""
-    from permits.selectors.export import MATERIAL_SEP
+    from permits.catalogue.selectors.export import MATERIAL_SEP
 
     rnd = random.Random(seed)
     items = round(handling_count * 360 / 1319)
@@ -96,7 +96,7 @@ def child(path, title):
     import django
 
     django.setup()
-    from permits.services.importing import catalogue_import
+    from permits.catalogue.services.importing import catalogue_import
 
     data = Path(path).read_bytes()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -118,9 +118,9 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from permits.importing.formats import write_xlsx
+    from permits.kernel.importing.formats import write_xlsx
     from permits.models import Department, Region
-    from permits.selectors.export import PERMIT_HEADERS
+    from permits.catalogue.selectors.export import PERMIT_HEADERS
 
     call_command("migrate", verbosity=0, interactive=False)
     city = Region.objects.create(name="市本级", kind=Region.Kind.CITY)

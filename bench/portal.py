@@ -42,7 +42,7 @@ def build_catalogue(scale):
     from permits.models import (
         Department, HandlingItem, Material, PermitCatalogue, PermitItem, Region, SubItem,
     )
-    from permits.services.editions import edition_publish
+    from permits.kernel.lifecycle import edition_publish
 
     words = ["食品经营", "建设工程", "药品零售", "道路运输", "公共场所卫生", "排污", "特种设备", "燃气经营",
              "医疗机构执业", "民办学校", "出版物零售", "消防设计", "林木采伐", "取水", "烟草专卖零售"]
@@ -109,7 +109,7 @@ def main():
     else:
         call_command("migrate", verbosity=0)
     from permits.models import HandlingItem, PermitCatalogue, PermitItem
-    from permits.selectors.catalogue import published_permit_catalogue
+    from permits.catalogue.selectors.catalogue import published_permit_catalogue
 
     started = time.perf_counter()
     if "seed_demo" in get_commands():

@@ -89,15 +89,15 @@ def page(client, path):
 
 def permit_importer():
     try:
-        from permits.importing.permits import PermitImporter
+        from permits.catalogue.importing import PermitImporter
     except ImportError as exc:
         raise Missing(f"没有许可事项导入器（{exc}）") from None
     return PermitImporter
 
 
 def import_dry_run(edition):
-    from permits.importing.formats import write_csv
-    from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
+    from permits.kernel.importing.formats import write_csv
+    from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
 
     importer_class = permit_importer()
     data = write_csv(PERMIT_HEADERS, permit_export_rows(edition))
@@ -106,7 +106,7 @@ def import_dry_run(edition):
         from unittest import mock
 
         # The upload limit (10 MB) is the admin's business; here the growth of the work is measured.
-        with mock.patch("permits.importing.formats.MAX_BYTES", len(data) + 1):
+        with mock.patch("permits.kernel.importing.formats.MAX_BYTES", len(data) + 1):
             importer_class().run(
                 data, "bench.csv", None, dry_run=True,
                 create_target=lambda: PermitCatalogue.objects.create(
@@ -128,7 +128,7 @@ def seed(scale):
 def synthetic_catalogue(scale):
     """Stand-in until seed_demo is merged: 36 × scale items, 3 sub-items, 1 handling item each."""
     from permits.models import Department, Material, Region, SubItem
-    from permits.services.editions import edition_publish
+    from permits.kernel.lifecycle import edition_publish
 
     region, _ = Region.objects.get_or_create(name="市本级", parent=None, defaults={"kind": Region.Kind.CITY})
     departments = [Department.objects.get_or_create(name=f"市测试局{i}", defaults={"region": region})[0] for i in range(12)]

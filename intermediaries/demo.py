@@ -5,7 +5,7 @@ from django.db import transaction
 
 from intermediaries.models import IntermediaryList, IntermediaryService
 from permits.models import PermitItem
-from permits.services.editions import edition_publish
+from permits.kernel.lifecycle import edition_publish
 
 TITLE = "新余市市、县(区)行政审批中介服务事项清单(2024年版)"
 BASIS = "《新余市人民政府办公室关于公布新余市市、县(区)行政审批中介服务事项清单(2024年版)的通知》"

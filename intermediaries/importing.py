@@ -9,12 +9,12 @@ from collections import defaultdict
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from permits.importing.base import Column, SpreadsheetImporter, clean_text, to_halfwidth
-from permits.importing.formats import FORMULA_PREFIXES
+from permits.kernel.importing.base import Column, SpreadsheetImporter, clean_text, to_halfwidth
+from permits.kernel.importing.formats import FORMULA_PREFIXES
 from permits.models import PermitCatalogue, PermitItem
-from permits.models.catalogue import ITEM_CODE_RE
-from permits.selectors.diff import normalise_name
-from permits.selectors.editions import city_region, current_published
+from permits.catalogue.models import ITEM_CODE_RE
+from permits.kernel.diff import normalise_name
+from permits.kernel.selectors import city_region, current_published
 
 from .models import IntermediaryService
 from .selectors import SERVICE_COLUMNS

@@ -4,9 +4,9 @@ import re
 from django.db.models import Count, Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 
-from permits.chinese import to_simplified
+from permits.kernel.chinese import to_simplified
 from permits.models import EditionStatus, PermitItem
-from permits.selectors.editions import current_published, edition_published_in_year
+from permits.kernel.selectors import current_published, edition_published_in_year
 
 from .models import IntermediaryList, IntermediaryService
 

@@ -1,5 +1,5 @@
-"""Writes for the intermediary service lists (the lifecycle itself is permits.services.editions)."""
-from permits.services.editions import rows_copy
+"""Writes for the intermediary service lists (the lifecycle itself is permits.kernel.lifecycle)."""
+from permits.kernel.lifecycle import rows_copy
 
 from .importing import IntermediaryImporter
 from .models import IntermediaryService

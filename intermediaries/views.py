@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_safe
 
-from permits.importing.formats import write_csv, write_xlsx
-from permits.cache import public_cache
+from permits.kernel.importing.formats import write_csv, write_xlsx
+from permits.kernel.cache import public_cache
 
 from . import selectors
 from .models import IntermediaryService

@@ -18,7 +18,7 @@ class PermitsConfig(AppConfig):
     verbose_name = "行政许可与赋权"
 
     def ready(self):
-        from permits.cache import connect_watched_models
+        from permits.kernel.cache import connect_watched_models
 
         connect_watched_models()
         name_history_models_in_chinese()

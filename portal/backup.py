@@ -3,8 +3,8 @@
 Two layers in the folder:
 - data/<app>.<model>.json — every catalogue, list, report, figure and setting row, keys kept, for an
   exact restore (import_all);
-- the spreadsheets people use, each in its import shape: permits/*.csv (permits.selectors.export),
-  powers/*.csv (permits.selectors.powers), intermediaries/*.csv (intermediaries.selectors),
+- the spreadsheets people use, each in its import shape: permits/*.csv (permits.catalogue.selectors.export),
+  powers/*.csv (permits.powers.selectors), intermediaries/*.csv (intermediaries.selectors),
   and reports/<year>.json (sections and figures).
 Accounts, sessions and the audit trail are not part of it: they come back with pg_dump (docs/operations.md).
 """
@@ -22,11 +22,11 @@ from simple_history.models import HistoricalChanges
 
 from intermediaries.models import IntermediaryList
 from intermediaries.selectors import SERVICE_HEADERS, intermediary_export_rows
-from permits.importing.formats import write_csv
+from permits.kernel.importing.formats import write_csv
 from permits.models import AuditEvent, DelegatedPower, PermitCatalogue, PowerCatalogue
-from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
-from permits.selectors.powers import POWER_HEADERS, power_export_rows
-from permits.services.audit import audit_record
+from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
+from permits.powers.selectors import POWER_HEADERS, power_export_rows
+from permits.kernel.access.audit import audit_record
 
 FORMAT = 1
 APPS = ("permits", "intermediaries", "reports", "portal")

@@ -6,7 +6,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from permits.cache import versioned_read
+from permits.kernel.cache import versioned_read
 
 from .models import SiteProfile
 

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from intermediaries.demo import seed_intermediaries
-from permits.cache import PUBLIC_NAMESPACES, cache_version_bump
+from permits.kernel.cache import PUBLIC_NAMESPACES, cache_version_bump
 from permits.demo import seed_permits_demo
 from permits.models import Department, StaffProfile
-from permits.selectors import roles
+from permits.kernel.access import roles
 from reports.demo import seed_reports
 
 from .models import SiteProfile

@@ -4,7 +4,7 @@ Traditional pages are converted once per response with OpenCC, interface and dat
 """
 from django.utils.cache import patch_vary_headers
 
-from permits.chinese import to_traditional
+from permits.kernel.chinese import to_traditional
 
 SCRIPT_COOKIE = "zh"
 CARE_COOKIE = "care"

@@ -26,7 +26,7 @@ def app_warm_up():
     from django.urls import get_resolver
     from django.utils import translation
 
-    from permits.chinese import to_simplified, to_traditional
+    from permits.kernel.chinese import to_simplified, to_traditional
 
     compiled = 0
     for directory in settings.TEMPLATES[0]["DIRS"]:

@@ -219,7 +219,7 @@ else:
         }
     }
 
-# Public page cache (permits.cache.public_cache): invalidated by version numbers on publish;
+# Public page cache (permits.kernel.cache.public_cache): invalidated by version numbers on publish;
 # the timeout only bounds memory. Cookies that change a page's rendering are part of the key.
 # Version numbers are seen by every process only through a shared cache: several gunicorn workers
 # (PORTAL_PROCESSES, set by portal/gunicorn.conf.py) with the local-memory cache would each keep
@@ -227,7 +227,7 @@ else:
 _CACHE_REACHES_ALL_PROCESSES = bool(REDIS_URL) or int(os.environ.get("PORTAL_PROCESSES", "1") or 1) <= 1
 PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", _CACHE_REACHES_ALL_PROCESSES)
 # Small reads every page makes (the edition in force, the site profile, department names) are
-# remembered per process under the same version numbers (permits.cache.versioned_read).
+# remembered per process under the same version numbers (permits.kernel.cache.versioned_read).
 VERSIONED_READS = env_bool("PORTAL_VERSIONED_READS", _CACHE_REACHES_ALL_PROCESSES)
 PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", str(24 * 60 * 60)))
 PUBLIC_CACHE_KEY_COOKIES = ("zh", "care")

@@ -2,7 +2,7 @@
 from django.contrib.sitemaps import Sitemap
 
 from permits.models import HandlingItem, PermitItem
-from permits.selectors.catalogue import published_permit_catalogue
+from permits.catalogue.selectors.catalogue import published_permit_catalogue
 
 
 class StaticPages(Sitemap):

@@ -6,9 +6,9 @@ from portal.health import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    path("permits/", include("permits.urls")),
-    path("powers/", include("permits.urls_powers")),
-    path("one-things/", include("permits.urls_onething")),
+    path("permits/", include("permits.catalogue.urls")),
+    path("powers/", include("permits.powers.urls")),
+    path("one-things/", include("permits.onething.urls")),
     path("intermediaries/", include("intermediaries.urls")),
     path("reports/", include("reports.urls")),
     path("", include("portal.urls_public")),

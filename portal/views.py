@@ -7,8 +7,8 @@ from django.views.decorators.http import require_safe
 
 from intermediaries.models import IntermediaryService
 from permits.models import DelegatedPower, EditionStatus, OneThing
-from permits.selectors.catalogue import permit_catalogue_counts, published_permit_catalogue
-from permits.cache import public_cache
+from permits.catalogue.selectors.catalogue import permit_catalogue_counts, published_permit_catalogue
+from permits.kernel.cache import public_cache
 
 SECTIONS = [
     {"url": "/permits/", "title": _("行政许可事项"), "icon": "permit",

@@ -7,9 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from permits.admin.base import LockedInlineMixin
+from permits.kernel.admin.base import LockedInlineMixin
 from permits.models import EditionStatus
-from permits.selectors.roles import REVIEWER, can_submit, user_has_role
+from permits.kernel.access.roles import REVIEWER, can_submit, user_has_role
 
 from .fonts import uncovered_characters
 from .forms import AnnualFigureForm, AnnualReportForm, ReportSectionForm

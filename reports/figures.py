@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from intermediaries.selectors import intermediary_list_of_year, intermediary_service_count
 from permits.models import HandlingItem, PermitCatalogue, PermitItem, SubItem
-from permits.selectors.editions import edition_in_force
-from permits.selectors.onething import one_thing_figures_for_year
-from permits.selectors.powers import power_figures_for_year
+from permits.kernel.selectors import edition_in_force
+from permits.onething.selectors import one_thing_figures_for_year
+from permits.powers.selectors import power_figures_for_year
 
 PERMITS_URL = "/permits/"
 INTERMEDIARIES_URL = "/intermediaries/"

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
-from permits.cache import public_cache
+from permits.kernel.cache import public_cache
 
 from .selectors import report_for_year, report_list_for
 from .services import report_content, report_pdf, report_pdf_filename, report_render_html

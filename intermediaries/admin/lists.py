@@ -1,4 +1,4 @@
-"""Admin of the lists: lifecycle, import with preview and exports from permits.admin.editions."""
+"""Admin of the lists: lifecycle, import with preview and exports from permits.kernel.admin.editions."""
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from intermediaries.models import IntermediaryList, IntermediaryService
 from intermediaries.selectors import SERVICE_HEADERS, intermediary_export_rows
 from intermediaries.services import intermediary_import, intermediary_import_message
-from permits.admin.editions import EditionAdmin, count_column
-from permits.selectors.scope import user_departments
+from permits.kernel.admin.editions import EditionAdmin, count_column
+from permits.kernel.access.scope import user_departments
 
 from .import_template import import_template_xlsx
 

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from intermediaries.models import IntermediaryList, IntermediaryService
 from intermediaries.selectors import services_for_export
 from intermediaries.views import export_response
-from permits.admin.base import ScopedAdmin
+from permits.kernel.admin.base import ScopedAdmin
 from permits.models import EditionStatus, PermitItem
 
 

@@ -11,7 +11,7 @@ from django.db import reset_queries, transaction
 from permits.models import (
     EditionStatus, HandlingItem, Material, OnlineDepth, PermitCatalogue, PermitItem, SubItem,
 )
-from permits.services.editions import edition_publish
+from permits.kernel.lifecycle import edition_publish
 
 from . import guide
 from .plan import ITEMS_2023, ItemPlan, SubPlan, catalogue_plan

@@ -8,7 +8,7 @@ from permits.models import (
     DelegatedPower, DemonstrationSite, ObservationPoint, PermitItem, PowerCatalogue,
     PowerMode, PowerType,
 )
-from permits.services.editions import edition_publish
+from permits.kernel.lifecycle import edition_publish
 
 XK, QR, JF, QT = PowerType.PERMIT, PowerType.CONFIRMATION, PowerType.BENEFIT, PowerType.OTHER
 DIRECT, ENTRUSTED, REPORT, WINDOW = PowerMode.DIRECT, PowerMode.ENTRUSTED, PowerMode.DIRECT_REPORT, PowerMode.WINDOW

@@ -1,15 +1,15 @@
-"""The six staff roles as groups with their model permissions (permits.selectors.roles)."""
+"""The six staff roles as groups with their model permissions (permits.kernel.access.roles)."""
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from permits.services.roles import roles_sync
+    from permits.kernel.access.roles_sync import roles_sync
 
     roles_sync(apps, using=schema_editor.connection.alias)
 
 
 def remove_roles(apps, schema_editor):
-    from permits.selectors.roles import ALL_ROLES
+    from permits.kernel.access.roles import ALL_ROLES
 
     apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(
         name__in=ALL_ROLES

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def sync_roles(apps, schema_editor):
-    from permits.services.roles import roles_sync
+    from permits.kernel.access.roles_sync import roles_sync
 
     roles_sync(apps, using=schema_editor.connection.alias)
 

@@ -1,9 +1,9 @@
 """The public search index: a row per published item, two-character pieces GIN-indexed on PostgreSQL."""
 import django.db.models.deletion
-import permits.models.search
+import permits.catalogue.search_models
 from django.db import migrations, models
 
-from permits.search_text import search_index_rows
+from permits.catalogue.search_text import search_index_rows
 
 GIN_INDEX = "permits_permitsearchtext_grams_gin"
 
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='permits.permititem', verbose_name='许可事项')),
                 ('text', models.TextField(verbose_name='检索文本')),
-                ('grams', permits.models.search.GramsField(verbose_name='检索二元组')),
+                ('grams', permits.catalogue.search_models.GramsField(verbose_name='检索二元组')),
                 ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_entries', to='permits.permitcatalogue', verbose_name='清单')),
             ],
             options={

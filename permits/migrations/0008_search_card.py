@@ -1,7 +1,7 @@
 """Search rows carry each item's result card, so a page of results reads one row per result."""
 from django.db import migrations, models
 
-from permits.search_text import search_index_rows
+from permits.catalogue.search_text import search_index_rows
 
 
 def card_published(apps, schema_editor):

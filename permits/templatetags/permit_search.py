@@ -59,7 +59,7 @@ def _sub_count(language, n):
 
 @register.simple_tag
 def permit_results(items, terms):
-    """The search results (permits.selectors.permit_list.ListedItem): name and code with the searched
+    """The search results (permits.catalogue.selectors.permit_list.ListedItem): name and code with the searched
     words marked, department, first sub-items with their first guides. Every value is escaped here."""
     language = get_language()
     guide, more, department = _result_labels(language)

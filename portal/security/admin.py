@@ -7,10 +7,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from permits.importing.formats import write_csv
+from permits.kernel.importing.formats import write_csv
 from permits.models import AuditEvent, StaffProfile
-from permits.selectors.roles import separated_role_conflict
-from permits.services.audit import audit_record
+from permits.kernel.access.roles import separated_role_conflict
+from permits.kernel.access.audit import audit_record
 
 from .signals import history_models
 

@@ -103,7 +103,7 @@ class PortalAdminSite(admin.AdminSite):
                 device.save(update_fields=["confirmed"])
                 otp_login(request, device)
                 from permits.models import AuditEvent
-                from permits.services.audit import audit_record
+                from permits.kernel.access.audit import audit_record
 
                 audit_record(AuditEvent.Action.OTP_ENROL, device, user, request=request)
                 messages.success(request, _("动态口令已绑定。"))

@@ -11,8 +11,8 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalChanges
 
 from permits.models import AuditEvent
-from permits.selectors.roles import SEPARATED_ROLES, separated_role_conflict
-from permits.services.audit import audit_record
+from permits.kernel.access.roles import SEPARATED_ROLES, separated_role_conflict
+from permits.kernel.access.audit import audit_record
 
 User = get_user_model()
 
@@ -105,6 +105,6 @@ for _model in history_models():
 def sync_roles_after_migrate(sender, using="default", **kwargs):
     # The last app of INSTALLED_APPS: every model's permissions exist by now.
     if getattr(sender, "label", None) == "portal":
-        from permits.services.roles import roles_sync
+        from permits.kernel.access.roles_sync import roles_sync
 
         roles_sync(using=using)

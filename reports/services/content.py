@@ -7,7 +7,7 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template, render_to_string
 
-from permits.selectors.onething import one_thing_reductions_for_year
+from permits.onething.selectors import one_thing_reductions_for_year
 from reports.chart import reduction_chart_svg
 from reports.figures import figures_for_year
 from reports.models import ReportSection

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from permits.models import AuditEvent, EditionStatus
-from permits.selectors.roles import REVIEWER, user_has_role
-from permits.services.audit import audit_record
+from permits.kernel.access.roles import REVIEWER, user_has_role
+from permits.kernel.access.audit import audit_record
 from reports.models import AnnualReport, ReportSection
 from reports.placeholders import validate_placeholders
 

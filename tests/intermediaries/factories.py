@@ -3,7 +3,7 @@ import factory
 
 from intermediaries.models import IntermediaryList, IntermediaryService
 from permits.models import EditionStatus
-from permits.services.editions import edition_publish
+from permits.kernel.lifecycle import edition_publish
 from tests.factories import DepartmentFactory, PermitCatalogueFactory, PermitItemFactory, RegionFactory
 
 

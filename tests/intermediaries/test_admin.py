@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from intermediaries.models import IntermediaryList, IntermediaryService
 from intermediaries.selectors import SERVICE_HEADERS
 from permits.models import EditionStatus, StaffProfile
-from permits.selectors.roles import REVIEWER
-from permits.services.editions import edition_publish
+from permits.kernel.access.roles import REVIEWER
+from permits.kernel.lifecycle import edition_publish
 from tests.factories import DepartmentFactory, PermitCatalogueFactory, PermitItemFactory, RegionFactory
 
 from .factories import IntermediaryListFactory, IntermediaryServiceFactory, published_permit_catalogue

@@ -7,9 +7,9 @@ from openpyxl import Workbook
 from intermediaries.models import IntermediaryService
 from intermediaries.selectors import SERVICE_HEADERS
 from intermediaries.services import intermediary_import, intermediary_import_message
-from permits.importing.errors import ImportFailed
+from permits.kernel.importing.errors import ImportFailed
 from permits.models import EditionStatus, ImportLog
-from permits.services.editions import edition_publish
+from permits.kernel.lifecycle import edition_publish
 from tests.factories import DepartmentFactory, PermitCatalogueFactory, PermitItemFactory, RegionFactory
 
 from .factories import IntermediaryListFactory, IntermediaryServiceFactory, published_permit_catalogue

@@ -12,7 +12,7 @@ from intermediaries.selectors import (
 from intermediaries.services import intermediary_import
 from intermediaries.views import export_response
 from permits.models import EditionLocked, EditionStatus
-from permits.services.editions import edition_copy, edition_publish, edition_submit
+from permits.kernel.lifecycle import edition_copy, edition_publish, edition_submit
 from tests.factories import DepartmentFactory, RegionFactory
 
 from .factories import IntermediaryListFactory, IntermediaryServiceFactory, published_permit_catalogue

@@ -10,7 +10,7 @@ from django.utils.http import http_date
 from openpyxl import load_workbook
 
 from intermediaries.selectors import SERVICE_HEADERS
-from permits.services.editions import edition_copy
+from permits.kernel.lifecycle import edition_copy
 from tests.factories import DepartmentFactory, RegionFactory
 
 from .factories import IntermediaryServiceFactory, published_list, published_permit_catalogue
@@ -41,7 +41,7 @@ class PublicPagesTests(TestCase):
             edition=draft, seq=3, name="防雷装置检测", department=cls.build, level="县级",
             providers="防雷检测机构", legal_basis="《气象灾害防御条例》",
         )
-        from permits.services.editions import edition_publish
+        from permits.kernel.lifecycle import edition_publish
 
         edition_publish(draft)
         cls.edition = draft
@@ -115,7 +115,7 @@ class PublicPagesTests(TestCase):
         draft = edition_copy(self.edition)
         for seq in range(10, 35):
             IntermediaryServiceFactory(edition=draft, seq=seq, department=self.env)
-        from permits.services.editions import edition_publish
+        from permits.kernel.lifecycle import edition_publish
 
         edition_publish(draft)
         first = self.get()
@@ -209,7 +209,7 @@ class QueryCountTests(TestCase):
 
     def publish(self, count):
         from intermediaries.models import IntermediaryList
-        from permits.services.editions import edition_publish
+        from permits.kernel.lifecycle import edition_publish
 
         from .factories import IntermediaryListFactory
 

@@ -6,7 +6,7 @@ import factory
 from permits.models import (
     DelegatedPower, DemonstrationSite, ObservationPoint, PowerCatalogue, PowerMode, PowerType, Region,
 )
-from permits.services.editions import edition_publish
+from permits.kernel.lifecycle import edition_publish
 from tests.factories import DepartmentFactory, RegionFactory
 
 

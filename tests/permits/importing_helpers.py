@@ -4,7 +4,7 @@ import io
 
 from openpyxl import Workbook
 
-from permits.selectors.export import PERMIT_HEADERS
+from permits.catalogue.selectors.export import PERMIT_HEADERS
 
 STANDARD = PERMIT_HEADERS[:16]
 

@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from permits.admin import editions
+from permits.kernel.admin import editions
 from permits.models import EditionStatus, HandlingItem, ImportLog, Material, PermitCatalogue, PermitItem, SubItem
-from permits.selectors.export import PERMIT_HEADERS
-from permits.selectors.roles import REVIEWER
-from permits.services.editions import edition_publish
+from permits.catalogue.selectors.export import PERMIT_HEADERS
+from permits.kernel.access.roles import REVIEWER
+from permits.kernel.lifecycle import edition_publish
 from tests.factories import DepartmentFactory, PermitCatalogueFactory, RegionFactory, build_catalogue
 
 from .importing_helpers import csv_bytes, row
@@ -337,7 +337,7 @@ class ImportExportAdminTests(AdminTestCase):
 
 class ChildRowFormTests(AdminTestCase):
     def test_code_prefix_uniqueness_and_lock(self):
-        from permits.admin.catalogue import HandlingItemForm, SubItemForm
+        from permits.catalogue.admin import HandlingItemForm, SubItemForm
 
         item = PermitItem.objects.filter(edition=self.draft).first()
         form = SubItemForm(data={"item": item.pk, "code": "999999999992", "seq": 1, "name": "甲"})

@@ -1,6 +1,6 @@
 from django.test import SimpleTestCase
 
-from permits.selectors.diff import catalogue_diff, normalise_name
+from permits.kernel.diff import catalogue_diff, normalise_name
 
 
 def row(name, code="", **extra):

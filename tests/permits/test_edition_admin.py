@@ -1,4 +1,4 @@
-"""The shared edition admin (permits/admin/editions.py), exercised through the power catalogue admin."""
+"""The shared edition admin (permits/kernel/admin/editions.py), exercised through the power catalogue admin."""
 import os
 import shutil
 import tempfile
@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from permits.admin import editions
-from permits.importing.formats import read_rows, write_csv
+from permits.kernel.admin import editions
+from permits.kernel.importing.formats import read_rows, write_csv
 from permits.models import EditionStatus, PowerCatalogue
-from permits.selectors.powers import POWER_HEADERS
-from permits.services.editions import edition_publish
+from permits.powers.selectors import POWER_HEADERS
+from permits.kernel.lifecycle import edition_publish
 from tests.factories import DepartmentFactory
 
 from .factories_powers import PowerCatalogueFactory, ZoneFactory

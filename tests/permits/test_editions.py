@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 
 from permits.models import EditionLocked, EditionStatus, HandlingItem, Material, PermitItem, SubItem
-from permits.services.editions import edition_copy, edition_publish, edition_send_back, edition_submit
+from permits.kernel.lifecycle import edition_copy, edition_publish, edition_send_back, edition_submit
 from tests.factories import PermitCatalogueFactory, PermitItemFactory, SubItemFactory, build_catalogue
 
 

@@ -3,12 +3,12 @@ import io
 from django.test import TestCase
 from openpyxl import load_workbook
 
-from permits.importing.errors import ImportFailed
-from permits.importing.formats import read_rows
+from permits.kernel.importing.errors import ImportFailed
+from permits.kernel.importing.formats import read_rows
 from permits.models import EditionStatus, HandlingItem, ImportLog, Material, PermitCatalogue, PermitItem, SubItem
-from permits.selectors.export import PERMIT_HEADERS, permit_export_file, permit_export_rows
-from permits.services.editions import edition_publish, edition_submit
-from permits.services.importing import catalogue_import
+from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_file, permit_export_rows
+from permits.kernel.lifecycle import edition_publish, edition_submit
+from permits.catalogue.services.importing import catalogue_import
 from tests.factories import (
     DepartmentFactory, HandlingItemFactory, MaterialFactory, PermitCatalogueFactory, PermitItemFactory,
     RegionFactory, SubItemFactory,

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.test import TestCase
 
 from permits.models import EditionStatus, HandlingItem, PermitCatalogue, PermitItem
-from permits.services.editions import edition_publish
+from permits.kernel.lifecycle import edition_publish
 from tests.factories import DepartmentFactory, PermitCatalogueFactory, RegionFactory
 
 from .importing_helpers import csv_bytes, row, xlsx_bytes

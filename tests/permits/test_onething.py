@@ -3,7 +3,7 @@ import datetime
 from django.test import TestCase
 
 from permits.models import OneThing
-from permits.selectors.onething import one_thing_figures_for_year, one_thing_reductions_for_year
+from permits.onething.selectors import one_thing_figures_for_year, one_thing_reductions_for_year
 from tests.factories import DepartmentFactory
 from tests.reports.factories import OneThingFactory
 

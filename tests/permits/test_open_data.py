@@ -16,12 +16,12 @@ from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 from openpyxl import load_workbook
 
-from permits.importing.formats import read_rows, write_csv
+from permits.kernel.importing.formats import read_rows, write_csv
 from permits.models import EditionStatus
-from permits.selectors.catalogue import permit_catalogue_json
-from permits.selectors.export import PERMIT_HEADERS, permit_export_rows
-from permits.services import open_data
-from permits.services.editions import edition_publish
+from permits.catalogue.selectors.catalogue import permit_catalogue_json
+from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
+from permits.catalogue.services import open_data
+from permits.kernel.lifecycle import edition_publish
 from tests.factories import build_catalogue
 
 
@@ -167,7 +167,7 @@ class OneWriterTests(TestCase):
 
     def test_when_no_writer_process_can_be_started_the_request_writes_the_file(self):
         with override_settings(OPEN_DATA_BACKGROUND=True), mock.patch.object(sys, "executable", "/nonexistent/python"), \
-                self.assertLogs("permits.services.open_data", "ERROR"):
+                self.assertLogs("permits.catalogue.services.open_data", "ERROR"):
             path = open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=5)
         self.assertEqual(json.loads(path.read_text(encoding="utf-8")), permit_catalogue_json(self.edition))
 
@@ -230,8 +230,8 @@ class OpenDataBuildCommandTests(TestCase):
         self.assertFalse(any(path.exists() for path in older_files))
 
     def test_the_edition_served_is_read_from_the_database_not_from_a_remembered_read(self):
-        from permits.cache import PUBLIC_NAMESPACES, VERSION_KEY, cache_versions
-        from permits.selectors.catalogue import published_permit_catalogue
+        from permits.kernel.cache import PUBLIC_NAMESPACES, VERSION_KEY, cache_versions
+        from permits.catalogue.selectors.catalogue import published_permit_catalogue
 
         before = cache_versions(*PUBLIC_NAMESPACES)
         self.assertEqual(published_permit_catalogue(), self.edition)  # remembered under `before`

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from permits.importing.formats import read_rows, write_csv
+from permits.kernel.importing.formats import read_rows, write_csv
 from permits.models import DelegatedPower, EditionStatus, PowerCatalogue, Region, StaffProfile
-from permits.selectors.powers import POWER_HEADERS
+from permits.powers.selectors import POWER_HEADERS
 
 from .factories_powers import DelegatedPowerFactory, PowerCatalogueFactory, ZoneFactory, ZoneFixture
 

@@ -3,9 +3,9 @@ import datetime
 from django.test import TestCase
 
 from permits.models import DelegatedPower, PowerMode, Region
-from permits.selectors.powers import power_catalogue_diff, power_figures_for_year
-from permits.services.editions import edition_publish
-from permits.services.powers import power_catalogue_copy
+from permits.powers.selectors import power_catalogue_diff, power_figures_for_year
+from permits.kernel.lifecycle import edition_publish
+from permits.powers.services import power_catalogue_copy
 from tests.factories import RegionFactory
 
 from .factories_powers import (

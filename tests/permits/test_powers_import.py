@@ -2,12 +2,12 @@ import datetime
 
 from django.test import TestCase
 
-from permits.importing.errors import ImportFailed
-from permits.importing.formats import read_rows, write_csv, write_xlsx
+from permits.kernel.importing.errors import ImportFailed
+from permits.kernel.importing.formats import read_rows, write_csv, write_xlsx
 from permits.models import DelegatedPower, EditionStatus, ImportLog, PowerMode, PowerType
-from permits.selectors.powers import POWER_HEADERS, power_export_rows, powers_of
-from permits.services.editions import edition_publish
-from permits.services.powers import power_catalogue_import, power_import_description
+from permits.powers.selectors import POWER_HEADERS, power_export_rows, powers_of
+from permits.kernel.lifecycle import edition_publish
+from permits.powers.services import power_catalogue_import, power_import_description
 from tests.factories import DepartmentFactory, PermitItemFactory
 
 from .factories_powers import DelegatedPowerFactory, PowerCatalogueFactory, ZoneFactory

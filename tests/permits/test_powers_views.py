@@ -7,10 +7,10 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from permits.importing.formats import read_rows
+from permits.kernel.importing.formats import read_rows
 from permits.models import Region
-from permits.selectors.powers import POWER_HEADERS
-from permits.services.editions import edition_publish
+from permits.powers.selectors import POWER_HEADERS
+from permits.kernel.lifecycle import edition_publish
 
 from .factories_powers import DelegatedPowerFactory, PowerCatalogueFactory, ZoneFactory, ZoneFixture
 
@@ -171,7 +171,7 @@ class ConstantQueriesTests(TestCase):
         self.assertLessEqual(counts_large["json"], 2)
 
     def test_selectors_exact_queries(self):
-        from permits.selectors.powers import (
+        from permits.powers.selectors import (
             demonstration_sites, observation_point_groups, power_catalogue_page, public_power_catalogue,
             public_power_catalogues,
         )
@@ -196,7 +196,7 @@ class ScriptETagTests(TestCase):
     def test_etag_differs_by_script(self):
         from django.test import RequestFactory
 
-        from permits.views.powers import catalogue_detail
+        from permits.powers.views import catalogue_detail
 
         request = RequestFactory().get("/")
         hans = catalogue_detail(request, self.fx.new.pk)["ETag"]

@@ -8,9 +8,9 @@ from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from permits.importing.formats import read_rows
+from permits.kernel.importing.formats import read_rows
 from permits.models import HandlingItem, PermitCatalogue, PermitItem
-from permits.selectors.export import PERMIT_HEADERS
+from permits.catalogue.selectors.export import PERMIT_HEADERS
 from tests.factories import PermitCatalogueFactory, PermitItemFactory
 from tests.portal.catalogue_data import FOOD_CODE, build_published_catalogue, site_profile
 
@@ -144,7 +144,7 @@ class ListAndSearchTests(TestCase):
 
 class PageWindowTests(TestCase):
     def test_window_with_gaps(self):
-        from permits.views.catalogue import _page_window
+        from permits.catalogue.views import _page_window
 
         self.assertEqual(_page_window(1, 1), [1])
         self.assertEqual(_page_window(5, 10), [1, None, 3, 4, 5, 6, 7, None, 10])
@@ -236,7 +236,7 @@ class ItemAndGuideTests(TestCase):
 
     def test_intermediary_services_of_published_lists_only(self):
         from intermediaries.models import IntermediaryList, IntermediaryService
-        from permits.services.editions import edition_publish
+        from permits.kernel.lifecycle import edition_publish
 
         region, market = self.data["region"], self.data["departments"][0]
         published = IntermediaryList.objects.create(region=region, title="中介清单", edition="2023年版")

@@ -3,12 +3,12 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from permits.cache import cache_version_bump
+from permits.kernel.cache import cache_version_bump
 
 from tests.portal.catalogue_data import FOOD_CODE, build_published_catalogue, site_profile
 
 # Page → expected queries once warm; same for 4 and 44 items. The edition in force, the site profile
-# and department names are remembered under the cache version numbers (permits.cache.versioned_read).
+# and department names are remembered under the cache version numbers (permits.kernel.cache.versioned_read).
 # The list: the page's rows; a search word adds one.
 EXPECTED = {
     "/permits/": 1,
@@ -58,7 +58,7 @@ class ColdListQueries(TestCase):
         cls.data = build_published_catalogue(extra=5)
 
     def test_cold_then_warm(self):
-        from permits.selectors import permit_list
+        from permits.catalogue.selectors import permit_list
 
         permit_list._FILTER_ROWS.clear()
         cache_version_bump("permits", "site")
@@ -68,7 +68,7 @@ class ColdListQueries(TestCase):
             self.client.get("/permits/")
 
     def test_new_publication_is_seen(self):
-        from permits.services.editions import edition_copy, edition_publish
+        from permits.kernel.lifecycle import edition_copy, edition_publish
         from tests.factories import PermitItemFactory
 
         before = self.client.get("/permits/").context["total"]

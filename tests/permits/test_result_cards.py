@@ -8,8 +8,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from permits.models import PermitSearchText
-from permits.search_text import HANDLINGS_SHOWN, SUBS_SHOWN
-from permits.services.editions import edition_copy, edition_publish
+from permits.catalogue.search_text import HANDLINGS_SHOWN, SUBS_SHOWN
+from permits.kernel.lifecycle import edition_copy, edition_publish
 from tests.factories import HandlingItemFactory, PermitItemFactory, SubItemFactory
 from tests.portal.catalogue_data import FOOD_CODE, build_published_catalogue, site_profile
 

@@ -7,9 +7,9 @@ from django.test import TestCase
 from django.urls import reverse
 
 from permits.models import PermitItem, PermitSearchText
-from permits.search_text import search_bigrams, search_fold
-from permits.selectors import permit_list
-from permits.services.editions import edition_copy, edition_publish
+from permits.catalogue.search_text import search_bigrams, search_fold
+from permits.catalogue.selectors import permit_list
+from permits.kernel.lifecycle import edition_copy, edition_publish
 from tests.factories import HandlingItemFactory, PermitItemFactory, SubItemFactory
 from tests.portal.catalogue_data import FOOD_CODE, build_published_catalogue, site_profile
 

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from permits.cache import versioned_read
-from permits.selectors.catalogue import published_permit_catalogue
-from permits.services.editions import edition_copy, edition_publish
+from permits.kernel.cache import versioned_read
+from permits.catalogue.selectors.catalogue import published_permit_catalogue
+from permits.kernel.lifecycle import edition_copy, edition_publish
 from portal.models import SiteProfile
 from tests.portal.catalogue_data import build_published_catalogue, site_profile
 

@@ -6,7 +6,7 @@ drops one and adds 食品经营许可 plus `extra` generated items.
 import datetime
 
 from permits.models import HandlingItem, Material, OnlineDepth, PermitItem, Situation, SubItem
-from permits.services.editions import edition_copy, edition_publish
+from permits.kernel.lifecycle import edition_copy, edition_publish
 from portal.models import SiteProfile
 from tests.factories import (
     DepartmentFactory, HandlingItemFactory, MaterialFactory, PermitCatalogueFactory, PermitItemFactory,

@@ -2,8 +2,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from permits.admin.base import ScopedAdmin
-from permits.admin.editions import EditionAdminMixin
+from permits.kernel.admin.base import ScopedAdmin
+from permits.kernel.admin.editions import EditionAdminMixin
 from permits.models import HandlingItem, PermitCatalogue, PermitItem, SubItem
 from portal.security.admin_site import PortalAdminSite
 

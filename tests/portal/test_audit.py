@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from permits.models import AuditEvent, PermitItem
-from permits.selectors import roles
-from permits.services.audit import audit_purge, audit_record
-from permits.services.editions import edition_copy, edition_publish, edition_send_back, edition_submit
+from permits.kernel.access import roles
+from permits.kernel.access.audit import audit_purge, audit_record
+from permits.kernel.lifecycle import edition_copy, edition_publish, edition_send_back, edition_submit
 from tests.factories import build_catalogue
 from tests.portal.factories import make_staff
 

@@ -11,8 +11,8 @@ from django.test import TestCase
 
 from intermediaries.models import IntermediaryList, IntermediaryService
 from permits.models import DelegatedPower, PermitCatalogue, PermitItem, PowerCatalogue, Region
-from permits.selectors.export import PERMIT_HEADERS
-from permits.services.editions import edition_copy, edition_publish
+from permits.catalogue.selectors.export import PERMIT_HEADERS
+from permits.kernel.lifecycle import edition_copy, edition_publish
 from portal.backup import backup_models
 from reports.models import AnnualFigure, AnnualReport, ReportSection
 from tests.factories import DepartmentFactory, RegionFactory, build_catalogue

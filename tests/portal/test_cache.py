@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import SimpleTestCase, TestCase, override_settings
 
-from permits.cache import cache_version, cache_version_bump, namespaces_for_model
+from permits.kernel.cache import cache_version, cache_version_bump, namespaces_for_model
 from permits.models import EditionStatus
-from permits.services.editions import edition_publish
+from permits.kernel.lifecycle import edition_publish
 from portal.models import SiteProfile
 from tests.factories import PermitCatalogueFactory, RegionFactory
 
@@ -201,13 +201,13 @@ class PageCacheBehaviour:
 @override_settings(ROOT_URLCONF="tests.portal.urls_serving", CACHES=LOCMEM)
 class LocalMemoryPageCacheTests(PageCacheBehaviour, TestCase):
     def test_cache_outage_serves_pages_uncached(self):
-        with mock.patch("permits.cache.cache.get_many", side_effect=ConnectionError("down")):
+        with mock.patch("permits.kernel.cache.cache.get_many", side_effect=ConnectionError("down")):
             response = self.client.get("/permits/")
         self.assertEqual(response.status_code, 200)
         self.assertIn("清单旧版", response.content.decode())
 
     def test_publish_bump_survives_cache_outage(self):
-        with mock.patch("permits.cache.cache.incr", side_effect=ConnectionError("down")):
+        with mock.patch("permits.kernel.cache.cache.incr", side_effect=ConnectionError("down")):
             edition_publish(self.new)
         self.new.refresh_from_db()
         self.assertEqual(self.new.status, EditionStatus.PUBLISHED)

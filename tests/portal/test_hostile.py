@@ -13,9 +13,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from permits.importing.base import Column, SpreadsheetImporter
-from permits.importing.errors import ImportFailed
-from permits.importing.formats import write_csv
+from permits.kernel.importing.base import Column, SpreadsheetImporter
+from permits.kernel.importing.errors import ImportFailed
+from permits.kernel.importing.formats import write_csv
 from permits.models import Department, Region
 
 SCRIPT = "<script>alert(1)</script>"

@@ -96,7 +96,7 @@ class HomeTests(TestCase):
     def test_home_counts_follow_publication(self):
         before = self.client.get("/").context["stats"][0]["value"]
         from tests.factories import PermitItemFactory
-        from permits.services.editions import edition_copy, edition_publish
+        from permits.kernel.lifecycle import edition_copy, edition_publish
 
         draft = edition_copy(self.data["edition"])
         PermitItemFactory(edition=draft, department=self.data["departments"][0], code="55555555555Y")

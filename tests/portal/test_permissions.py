@@ -1,6 +1,6 @@
 """Permission matrix: every admin page of every registered model × every role, from a declared policy.
 
-The policy is permits.selectors.roles.ROLE_PERMISSIONS (what the groups are built from) plus the
+The policy is permits.kernel.access.roles.ROLE_PERMISSIONS (what the groups are built from) plus the
 table below of admins that nobody may add to; the test enumerates admin.site._registry, so models
 whose admins arrive later are covered without editing this file.
 """
@@ -12,11 +12,11 @@ from django.contrib.auth.models import Group
 from django.test import TestCase, override_settings
 from django.urls import NoReverseMatch, reverse
 
-from permits.admin.base import ScopedAdmin
+from permits.kernel.admin.base import ScopedAdmin
 from permits.models import AuditEvent, EditionStatus, PermitItem, SubItem
-from permits.selectors import roles
-from permits.services.audit import audit_record
-from permits.services.editions import edition_publish
+from permits.kernel.access import roles
+from permits.kernel.access.audit import audit_record
+from permits.kernel.lifecycle import edition_publish
 from tests.factories import DepartmentFactory, PermitCatalogueFactory, build_catalogue
 from tests.portal.factories import make_staff
 
@@ -307,7 +307,7 @@ class ManyDepartmentScopeTests(TestCase):
         import datetime
 
         from permits.models import OneThing
-        from permits.selectors.scope import scope_queryset
+        from permits.kernel.access.scope import scope_queryset
 
         a, b = DepartmentFactory(), DepartmentFactory()
         bundle = OneThing.objects.create(name="开办餐饮店一件事", level=OneThing.Level.NATIONAL,

@@ -4,7 +4,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from permits.models import AuditEvent, EditionStatus
-from permits.selectors import roles
+from permits.kernel.access import roles
 from reports.models import AnnualReport, ReportSection
 from reports.services import report_send_back, report_submit
 from tests.portal.factories import make_staff

@@ -18,7 +18,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from permits.models import AuditEvent, StaffProfile
-from permits.selectors import roles
+from permits.kernel.access import roles
 from portal.security.admin import PortalUserChangeForm
 from portal.security.middleware import SESSION_SEEN, SESSION_STARTED
 from tests.portal.factories import PASSWORD, make_staff

@@ -14,9 +14,9 @@ from permits.models import (
     DelegatedPower, DemonstrationSite, Department, EditionStatus, HandlingItem, Material, ObservationPoint,
     OneThing, PermitCatalogue, PermitItem, PowerCatalogue, Region, SubItem,
 )
-from permits.selectors import roles
-from permits.selectors.diff import catalogue_diff
-from permits.selectors.powers import power_catalogue_diff, power_figures_for_year
+from permits.kernel.access import roles
+from permits.kernel.diff import catalogue_diff
+from permits.powers.selectors import power_catalogue_diff, power_figures_for_year
 from portal.models import SiteProfile
 from reports.models import AnnualFigure, AnnualReport, ReportSection
 

@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView
 
-from permits.cache import public_cache
+from permits.kernel.cache import public_cache
 from permits.models import EditionStatus, PermitCatalogue
 from portal.db_router import public_request
 from portal.models import SiteProfile

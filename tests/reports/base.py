@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from pypdf import PdfReader
 
-from permits.selectors.roles import REPORT_EDITOR, REVIEWER
+from permits.kernel.access.roles import REPORT_EDITOR, REVIEWER
 
 
 class PrivateMediaMixin:

@@ -11,7 +11,7 @@ from intermediaries.models import IntermediaryList, IntermediaryService
 from permits.models import (
     DelegatedPower, DemonstrationSite, ObservationPoint, OneThing, PermitCatalogue, PowerCatalogue, Region,
 )
-from permits.services.editions import edition_publish
+from permits.kernel.lifecycle import edition_publish
 from reports.models import AnnualFigure, AnnualReport, ReportSection
 from tests.factories import DepartmentFactory, RegionFactory, build_catalogue
 

@@ -3,7 +3,7 @@ import datetime
 from django.test import TestCase
 
 from permits.models import EditionStatus, PermitItem
-from permits.services.editions import edition_copy, edition_publish
+from permits.kernel.lifecycle import edition_copy, edition_publish
 from reports.figures import COMPUTED, figures_for_year
 from reports.models import AnnualFigure
 from tests.reports.factories import build_2024

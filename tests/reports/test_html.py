@@ -3,7 +3,7 @@ import datetime
 from django.test import TestCase
 
 from permits.models import OneThing, PermitItem
-from permits.services.editions import edition_copy, edition_publish
+from permits.kernel.lifecycle import edition_copy, edition_publish
 from reports.models import AnnualFigure, ReportSection
 from tests.reports.base import make_user
 from tests.reports.factories import OneThingFactory, build_2024, build_report

@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from permits.models import EditionStatus, OneThing, PermitItem
-from permits.services.editions import edition_copy, edition_publish
+from permits.kernel.lifecycle import edition_copy, edition_publish
 from reports.models import AnnualFigure, AnnualReport, ReportSection
 from reports.services import report_copy, report_publish
 from tests.reports.base import PrivateMediaMixin, compact, editor, make_user, pdf_text, reviewer

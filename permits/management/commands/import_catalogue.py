@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from permits.importing.errors import ImportFailed
+from permits.kernel.importing.errors import ImportFailed
 from permits.models import PermitCatalogue
-from permits.services.importing import catalogue_import
+from permits.catalogue.services.importing import catalogue_import
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from permits.models import PermitCatalogue
-from permits.selectors.catalogue import published_permit_catalogue
-from permits.services.open_data import FORMATS, open_data_build
+from permits.catalogue.selectors.catalogue import published_permit_catalogue
+from permits.catalogue.services.open_data import FORMATS, open_data_build
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from permits.services.audit import audit_purge
+from permits.kernel.access.audit import audit_purge
 from portal.security.signals import history_models
 
 

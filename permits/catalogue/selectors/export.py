@@ -1,0 +1,124 @@
+"""The flat shape published permit lists use: one row per handling item.
+
+Export writes it, the importer reads it, so a download can be imported back unchanged.
+Materials travel in one cell, one material per line: 名称｜必要或非必要｜形式｜份数｜来源｜备注.
+"""
+from django.db.models import Prefetch
+
+from permits.models import HandlingItem, Material
+
+MATERIAL_SEP = "｜"
+
+# (header, key) in file order; the first 16 are the columns every published list has.
+PERMIT_COLUMNS = [
+    ("序号", "seq"),
+    ("事项编码", "item_code"),
+    ("事项名称", "item_name"),
+    ("子项编码", "sub_code"),
+    ("子项名称", "sub_name"),
+    ("业务办理项编码", "handling_code"),
+    ("业务办理项名称", "handling_name"),
+    ("主管部门", "department"),
+    ("实施机关", "implementing_bodies"),
+    ("设定和实施依据", "legal_basis"),
+    ("审批层级", "approval_level"),
+    ("行使层级", "exercise_level"),
+    ("法定办结时限", "statutory_days"),
+    ("承诺办结时限", "promised_days"),
+    ("是否收费", "fee"),
+    ("备注", "remarks"),
+    ("受理层级", "accepting_level"),
+    ("初审", "first_review"),
+    ("办理情形", "situation"),
+    ("受理条件", "conditions"),
+    ("办理流程", "procedure"),
+    ("收费标准", "fee_standard"),
+    ("收费依据", "fee_basis"),
+    ("到现场次数", "visits"),
+    ("网上办理深度", "online_depth"),
+    ("办理地点", "place"),
+    ("办理时间", "hours"),
+    ("咨询电话", "enquiry_phone"),
+    ("投诉电话", "complaint_phone"),
+    ("网上办理地址", "online_url"),
+    ("审批结果", "result_document"),
+    ("申请材料", "materials"),
+]
+PERMIT_HEADERS = [header for header, _ in PERMIT_COLUMNS]
+
+
+def material_line(material):
+    return MATERIAL_SEP.join([
+        material.name, "必要" if material.required else "非必要", material.form,
+        str(material.copies), material.source, material.notes,
+    ])
+
+
+def handling_items_for_export(edition):
+    return (
+        HandlingItem.objects.filter(edition=edition)
+        .select_related("sub_item__item__department")
+        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("seq", "pk")))
+        .order_by("sub_item__item__seq", "sub_item__item__pk", "sub_item__seq", "sub_item__pk", "seq", "pk")
+    )
+
+
+def permit_export_rows(edition):
+    """Rows (lists in PERMIT_COLUMNS order) of an edition; constant number of queries."""
+    for handling in handling_items_for_export(edition).iterator(chunk_size=1000):
+        sub = handling.sub_item
+        item = sub.item
+        yield [
+            item.seq, item.code, item.name, sub.code, sub.name, handling.code, handling.name,
+            item.department.name, item.implementing_bodies, item.legal_basis,
+            sub.approval_level, sub.exercise_level,
+            "" if handling.statutory_days is None else handling.statutory_days,
+            "" if handling.promised_days is None else handling.promised_days,
+            "是" if handling.fee else "否", item.remarks,
+            sub.accepting_level, sub.first_review, handling.situation, handling.conditions,
+            handling.procedure, handling.fee_standard, handling.fee_basis, handling.visits,
+            handling.get_online_depth_display(), handling.place, handling.hours,
+            handling.enquiry_phone, handling.complaint_phone, handling.online_url,
+            handling.result_document, "\n".join(material_line(m) for m in handling.materials.all()),
+        ]
+
+
+def export_types():
+    """Extension → content type of the django-import-export formats the project offers."""
+    from permits.kernel.importing.formats import EXPORT_FORMATS
+
+    types = {}
+    for format_class in EXPORT_FORMATS:
+        fmt = format_class()
+        types[fmt.get_extension()] = fmt.get_content_type() + ("" if fmt.is_binary() else "; charset=utf-8")
+    return types
+
+TEMPLATE_EXAMPLE = [
+    1, "00016421300Y", "食品经营许可", "000164213001", "食品经营许可（新办）", "00016421300101",
+    "食品经营许可证核发（新办）", "市市场监管局", "市行政审批局", "《中华人民共和国食品安全法》第三十五条",
+    "市级", "市级", 20, 5, "否", "",
+    "市级", "", "新设", "具有与经营的食品品种、数量相适应的经营场所", "申请→受理→审查→决定→送达", "", "", 0,
+    "全程网办", "新余市政务服务中心", "工作日 9:00-17:00", "0790-0000000", "12345", "https://www.jxzwfww.gov.cn/",
+    "食品经营许可证", MATERIAL_SEP.join(["食品经营许可申请书", "必要", "原件", "1", "申请人自备", ""]),
+]
+
+
+def permit_export_file(edition, fmt):
+    """(bytes, file name, content type) of an edition in `fmt` (xlsx or csv); formulas neutralised."""
+    from permits.kernel.importing.formats import write_csv, write_xlsx
+
+    rows = permit_export_rows(edition)
+    name = f"{edition.title}.{fmt}"
+    if fmt == "csv":
+        return write_csv(PERMIT_HEADERS, rows), name, export_types()[fmt]
+    return write_xlsx(PERMIT_HEADERS, rows, title="行政许可事项清单"), name, export_types()["xlsx"]
+
+
+def permit_template_file(fmt="xlsx"):
+    """An import template: the headers and one example row."""
+    from permits.kernel.importing.formats import write_csv, write_xlsx
+
+    name = f"行政许可事项清单导入模板.{fmt}"
+    if fmt == "csv":
+        return write_csv(PERMIT_HEADERS, [TEMPLATE_EXAMPLE]), name, export_types()[fmt]
+    return write_xlsx(PERMIT_HEADERS, [TEMPLATE_EXAMPLE], title="导入模板"), name, export_types()["xlsx"]

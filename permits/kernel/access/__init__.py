@@ -1,0 +1,1 @@
+"""Roles, department scope and the audit trail."""

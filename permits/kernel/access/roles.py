@@ -1,0 +1,107 @@
+"""The staff roles (Django groups, created by a migration) and who holds them.
+
+ROLE_PERMISSIONS is the one declaration of what each role may do with which model; the
+migration and `post_migrate` (permits.kernel.access.roles_sync.roles_sync) make the groups match it.
+"""
+from fnmatch import fnmatch
+
+SYSTEM_ADMIN = "系统管理员"
+SECURITY_ADMIN = "安全管理员"
+AUDIT_ADMIN = "审计管理员"
+REVIEWER = "审核发布"
+DEPARTMENT_EDITOR = "部门编辑"
+REPORT_EDITOR = "报告编辑"
+
+ALL_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN, REVIEWER, DEPARTMENT_EDITOR, REPORT_EDITOR)
+# 三员分立: no account may hold two of these.
+SEPARATED_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
+
+VIEW = ("view",)
+ALL = ("add", "change", "delete", "view")
+
+# Rows that belong to a department (scoped for 部门编辑) and the editions above them.
+CATALOGUE_ROWS = (
+    "permits.permititem", "permits.subitem", "permits.handlingitem", "permits.material",
+    "permits.delegatedpower", "intermediaries.intermediaryservice",
+)
+CATALOGUE_EDITIONS = ("permits.permitcatalogue", "permits.powercatalogue", "intermediaries.intermediarylist")
+REPORT_EDITIONS = ("reports.annualreport",)
+REPORT_ROWS = ("reports.reportsection", "reports.annualfigure")
+# Read-only for everybody but the roles named below: who did what.
+AUDIT_MODELS = ("permits.auditevent", "permits.importlog", "axes.*", "*.historical*")
+CONTENT_APPS = ("permits.*", "intermediaries.*", "reports.*")
+PERSONNEL = ("permits.staffprofile",)
+
+# role → [(model patterns, actions, excluded patterns)]; patterns are "app_label.model" (fnmatch).
+ROLE_PERMISSIONS = {
+    SYSTEM_ADMIN: [
+        (("auth.user", "auth.group", "permits.staffprofile", "portal.siteprofile",
+          "permits.region", "permits.department"), ALL, ()),
+    ],
+    SECURITY_ADMIN: [
+        (("axes.accessattempt", "axes.accessfailurelog"), ("view", "delete"), ()),
+        (("axes.accesslog", "auth.user", "permits.staffprofile", "permits.auditevent"), VIEW, ()),
+        (("otp_totp.totpdevice",), ("view", "delete"), ()),
+    ],
+    AUDIT_ADMIN: [
+        (("*",), VIEW, ()),
+    ],
+    REVIEWER: [
+        (CONTENT_APPS + ("portal.siteprofile",), VIEW, AUDIT_MODELS + PERSONNEL),
+        (("permits.importlog",), VIEW, ()),
+        (CATALOGUE_EDITIONS + REPORT_EDITIONS, ("add", "change"), ()),
+    ],
+    DEPARTMENT_EDITOR: [
+        (CATALOGUE_ROWS, ALL, ()),
+        (CATALOGUE_EDITIONS + ("permits.department", "permits.region", "permits.importlog",
+                               "permits.onething"), VIEW, ()),
+    ],
+    REPORT_EDITOR: [
+        (REPORT_ROWS, ALL, ()),
+        (REPORT_EDITIONS, ("add", "change", "view"), ()),
+        (CONTENT_APPS, VIEW, AUDIT_MODELS + PERSONNEL),
+    ],
+}
+
+
+def role_allows(role, model_label, action):
+    """Whether the declared policy gives `role` the `action` permission on `model_label`."""
+    for patterns, actions, excluded in ROLE_PERMISSIONS.get(role, ()):
+        if action not in actions:
+            continue
+        if any(fnmatch(model_label, p) for p in excluded):
+            continue
+        if any(fnmatch(model_label, p) for p in patterns):
+            return True
+    return False
+
+
+def user_roles(user):
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cache = getattr(user, "_role_cache", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._role_cache = cache
+    return cache
+
+
+def user_has_role(user, role):
+    return bool(getattr(user, "is_superuser", False)) or role in user_roles(user)
+
+
+def separated_role_conflict(role_names):
+    """The administrator roles that may not be held together, if more than one is in `role_names`."""
+    names = set(role_names)
+    held = [r for r in SEPARATED_ROLES if r in names]
+    return held if len(held) > 1 else []
+
+
+def can_submit(user):
+    """Editors hand their drafts to review (reviewers may too)."""
+    return any(user_has_role(user, r) for r in (DEPARTMENT_EDITOR, REPORT_EDITOR, REVIEWER))
+
+
+def can_publish(user):
+    """Only 审核发布 publishes or sends back."""
+    return user_has_role(user, REVIEWER)

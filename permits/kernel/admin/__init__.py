@@ -1,0 +1,1 @@
+"""What every edition admin shares: scoped admin, lifecycle actions, import pages, import logs."""

@@ -1,0 +1,1 @@
+"""The kernel's tables and abstract bases: editions, audit events, import logs, staff profiles."""

@@ -1,0 +1,1 @@
+"""Delegated-power catalogues 赋权目录, observation points and demonstration sites."""

@@ -1,0 +1,28 @@
+"""Writes for delegated powers: import into a draft catalogue, copy a catalogue as its successor."""
+from django.db import transaction
+
+from permits.powers.importing import PowerImporter
+from permits.kernel.lifecycle import edition_copy
+
+
+def power_catalogue_import(data, filename, *, catalogue, dry_run=False, user=None):
+    """Import a spreadsheet into a draft catalogue (atomic); raises ImportFailed with every problem.
+    The summary also lists the powers the file no longer holds (`removed`, `deleted`)."""
+    return PowerImporter().run(data, filename, catalogue, dry_run=dry_run, user=user)
+
+
+def power_import_description(summary):
+    text = summary.describe()
+    deleted = getattr(summary, "deleted", 0)
+    return f"{text}，删除赋权事项 {deleted} 个" if deleted else text
+
+
+@transaction.atomic
+def power_catalogue_copy(catalogue, *, user=None, title=None, edition_label=None):
+    """A new draft with the same powers that replaces `catalogue` once published."""
+    new = edition_copy(catalogue, title=title, edition_label=edition_label, user=user)
+    new.replaces = catalogue
+    new.effective_on = None
+    new.basis_number = ""
+    new.save(update_fields=["replaces", "effective_on", "basis_number", "updated_at"])
+    return new

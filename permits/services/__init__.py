@@ -1,1 +1,0 @@
-"""Writes. Views, admin actions, importers and commands all call these."""

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from permits.views import onething
-
-app_name = "onething"
-
-urlpatterns = [
-    path("", onething.one_thing_index, name="bundle.list"),
-]
