@@ -32,11 +32,6 @@ class IntermediaryList(Edition):
             ),
         ]
 
-    def copy_children(self, new_edition):
-        from intermediaries.services import intermediary_list_copy_children
-
-        intermediary_list_copy_children(self, new_edition)
-
 
 class ServiceQuerySet(EditionChildQuerySet):
     def for_department(self, department):

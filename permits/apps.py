@@ -18,7 +18,13 @@ class PermitsConfig(AppConfig):
     verbose_name = "行政许可与赋权"
 
     def ready(self):
-        from permits.kernel.cache import connect_watched_models
+        from permits.catalogue import registration as catalogue
+        from permits.kernel.access.roles import content_roles_register
+        from permits.onething import registration as onething
+        from permits.powers import registration as powers
+        from permits.regions import registration as regions
 
-        connect_watched_models()
+        for package in (regions, catalogue, powers, onething):
+            package.register()
+        content_roles_register("permits")
         name_history_models_in_chinese()

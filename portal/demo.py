@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from intermediaries.demo import seed_intermediaries
-from permits.kernel.cache import PUBLIC_NAMESPACES, cache_version_bump
+from permits.kernel.cache import cache_version_bump
+from permits.kernel.registry import public_namespaces
 from permits.demo import seed_permits_demo
 from permits.models import Department, StaffProfile
 from permits.kernel.access import roles
@@ -121,5 +122,5 @@ def seed_demo(*, scale=1, log=lambda message: None):
     seed_site_profile()
     seed_accounts(log=log)
     # Regions and departments were written in bulk, past the save signals that bump "site".
-    cache_version_bump(*PUBLIC_NAMESPACES)
+    cache_version_bump(*public_namespaces())
     return demo

@@ -231,17 +231,6 @@ PUBLIC_CACHE_ENABLED = env_bool("PUBLIC_CACHE_ENABLED", _CACHE_REACHES_ALL_PROCE
 VERSIONED_READS = env_bool("PORTAL_VERSIONED_READS", _CACHE_REACHES_ALL_PROCESSES)
 PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", str(24 * 60 * 60)))
 PUBLIC_CACHE_KEY_COOKIES = ("zh", "care")
-# Saves of these models (admin edits outside an edition publish) bump the namespaces listed.
-PUBLIC_CACHE_WATCH = {
-    "portal.SiteProfile": ["site"],
-    "permits.Region": ["site"],
-    "permits.Department": ["site"],
-    "permits.OneThing": ["onethings"],
-    "permits.ObservationPoint": ["powers"],
-    "permits.DemonstrationSite": ["powers"],
-    "reports.AnnualReport": ["reports"],
-    "reports.ReportSection": ["reports"],
-}
 
 # Uploads: spreadsheets up to 10 MB; larger files are refused by the importer with a message.
 IMPORT_MAX_BYTES = 10 * 1024 * 1024

@@ -47,21 +47,6 @@ class PermitCatalogue(Edition):
             ),
         ]
 
-    def copy_children(self, new_edition):
-        from permits.kernel.lifecycle import permit_catalogue_copy_children
-
-        permit_catalogue_copy_children(self, new_edition)
-
-    def prepare_publish(self):
-        from permits.catalogue.services.search import permit_search_index
-
-        permit_search_index(self)
-
-    def after_publish(self):
-        from permits.catalogue.services.open_data import open_data_build_start
-
-        open_data_build_start(self)
-
 
 class PermitItemQuerySet(EditionChildQuerySet):
     def for_department(self, department):

@@ -14,6 +14,7 @@ from django.views.decorators.http import condition, require_safe
 from permits.catalogue.models import HANDLING_CODE_RE, ITEM_CODE_RE
 from permits.catalogue.selectors import catalogue as sel, permit_list
 from permits.kernel.cache import public_cache
+from permits.kernel.registry import item_section_namespaces, item_sections
 from permits.catalogue.services.open_data import GZIP_FORMATS, RETRY_AFTER, StillWriting, open_data_file, open_data_stamp
 
 
@@ -39,7 +40,7 @@ def _url(params, **changes):
     return "?" + query
 
 
-@public_cache("permits", "intermediaries")
+@public_cache("permits")
 @require_safe
 def item_list(request):
     edition = sel.published_permit_catalogue()
@@ -150,7 +151,7 @@ def government_service_ld(request, item):
     return mark_safe(text)
 
 
-@public_cache("permits", "intermediaries")
+@public_cache("permits", more=item_section_namespaces)
 @require_safe
 def item_detail(request, code):
     if not ITEM_CODE.match(code):
@@ -163,7 +164,7 @@ def item_detail(request, code):
     handling_count = sum(len(s.handling_items.all()) for s in subs)
     return render(request, "permits/item.html", {
         "edition": edition, "item": item, "sub_items": subs, "handling_count": handling_count,
-        "services": list(item.intermediary_services.all()),
+        "sections": [{"template": s.template, "rows": s.rows(item)} for s in item_sections()],
         "json_ld": government_service_ld(request, item),
     })
 

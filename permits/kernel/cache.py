@@ -1,6 +1,6 @@
 """Shared cache for public pages, invalidated by version numbers, never by a timeout.
 
-Each namespace ("permits", "intermediaries", "powers", "onethings", "reports", "site") has a
+Each namespace (registered by the catalogues and floors in permits.kernel.registry, plus "site") has a
 version number stored in the configured cache (Redis in production, so every app server sees
 the same one). Cached pages carry the versions of their namespaces in their key: a publish
 bumps the version and every app server re-renders at once. Old entries simply age out.
@@ -26,18 +26,10 @@ from django.utils.http import parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
+from permits.kernel.registry import SITE_NAMESPACE, edition_namespace, public_namespaces
+
 VERSION_KEY = "pubver:%s"
-# Site-wide data (site profile in the footer, departments) is part of every public page.
-SITE_NAMESPACE = "site"
 CACHE_HEADER = "X-Cache"
-
-# Every namespace a public page can depend on.
-PUBLIC_NAMESPACES = ("permits", "intermediaries", "powers", "onethings", "reports", SITE_NAMESPACE)
-
-# Edition models whose namespace is not their app label.
-EDITION_NAMESPACES = {
-    "permits.powercatalogue": ("powers",),
-}
 
 
 def _fresh_version():
@@ -120,6 +112,7 @@ def versioned_read(*namespaces, size=64):
     changes them on every app server, so a remembered read is never older than the next request.
     Costs one cache round trip instead of the query; off when settings.VERSIONED_READS is False.
     Arguments must be hashable; results are shared between requests and must not be changed.
+    Without namespaces the read depends on every registered public namespace.
     """
     def decorate(func):
         memo = {}
@@ -129,11 +122,12 @@ def versioned_read(*namespaces, size=64):
             if not getattr(settings, "VERSIONED_READS", True):
                 return func(*args)
             try:
-                versions = cache_versions(*namespaces)
+                names = namespaces or public_namespaces()
+                versions = cache_versions(*names)
             except Exception:  # the cache is down: read the database
                 logger.warning("缓存不可用，直接查询数据库：%s", func.__qualname__)
                 return func(*args)
-            key = (args, tuple(versions[ns] for ns in namespaces))
+            key = (args, tuple(versions[ns] for ns in names))
             if key in memo:
                 return memo[key]
             value = func(*args)
@@ -149,9 +143,8 @@ def versioned_read(*namespaces, size=64):
 
 
 def namespaces_for_model(model):
-    """Cache namespaces a publish of `model` changes: EDITION_NAMESPACES, else its app label."""
-    label = model._meta.label_lower
-    return EDITION_NAMESPACES.get(label, (model._meta.app_label,))
+    """Cache namespaces a publish of `model` changes (permits.kernel.registry.edition_namespace)."""
+    return (edition_namespace(model),)
 
 
 def _key_cookies():
@@ -205,17 +198,18 @@ def response_is_cacheable(request, response):
     return True
 
 
-def public_cache(*namespaces, timeout=None):
-    """Cache whole anonymous GET responses (HTML and exports) under the namespaces' versions."""
+def public_cache(*namespaces, timeout=None, more=None):
+    """Cache whole anonymous GET responses (HTML and exports) under the namespaces' versions;
+    `more()` names namespaces known only once every app has registered (e.g. item-page sections)."""
     if not namespaces:
         raise TypeError("public_cache() needs at least one namespace")
-    all_namespaces = tuple(dict.fromkeys(namespaces + (SITE_NAMESPACE,)))
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if not getattr(settings, "PUBLIC_CACHE_ENABLED", True) or not request_is_cacheable(request):
                 return view(request, *args, **kwargs)
+            all_namespaces = tuple(dict.fromkeys(namespaces + tuple(more() if more else ()) + (SITE_NAMESPACE,)))
             try:
                 key = _page_key(request, all_namespaces, cache_versions(*all_namespaces))
                 cached = cache.get(key)
@@ -262,12 +256,15 @@ def _bump_receiver(namespaces):
     return receiver
 
 
-def connect_watched_models():
-    """Saves and deletes of the models in settings.PUBLIC_CACHE_WATCH bump their namespaces."""
+def watch_model(label, namespaces):
+    """Saves and deletes of `label` ("app_label.model") bump `namespaces`.
+
+    A lazy label as sender keeps this floor free of imports from higher apps; the dispatch uid
+    holds the namespaces, so a second registration of the same pair connects nothing more."""
     from django.db.models.signals import post_delete, post_save
 
-    for label, namespaces in getattr(settings, "PUBLIC_CACHE_WATCH", {}).items():
-        receiver = _bump_receiver(tuple(namespaces))
-        # A lazy "app_label.Model" sender keeps this floor free of imports from higher apps.
-        post_save.connect(receiver, sender=label, weak=False, dispatch_uid="public_cache.save.%s" % label)
-        post_delete.connect(receiver, sender=label, weak=False, dispatch_uid="public_cache.delete.%s" % label)
+    namespaces = tuple(namespaces)
+    receiver = _bump_receiver(namespaces)
+    uid = "public_cache.%s.%s" % (label, ".".join(namespaces))
+    post_save.connect(receiver, sender=label, weak=False, dispatch_uid="save." + uid)
+    post_delete.connect(receiver, sender=label, weak=False, dispatch_uid="delete." + uid)

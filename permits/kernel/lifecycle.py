@@ -1,13 +1,13 @@
 """The edition lifecycle shared by every catalogue: submit, send back, publish, copy."""
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from permits.kernel.cache import cache_version_bump, namespaces_for_model
-from permits.models import (
-    AuditEvent, DelegatedPower, EditionStatus, HandlingItem, Material, PermitItem, SubItem,
-)
 from permits.kernel.access.audit import audit_record
+from permits.kernel.cache import cache_version_bump, namespaces_for_model
+from permits.kernel.models.audit import AuditEvent
+from permits.kernel.models.editions import EditionStatus
+from permits.kernel.registry import edition_hooks
 
 
 def _set_status(edition, status, **fields):
@@ -57,7 +57,9 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
     previous = list(model._base_manager.select_for_update().filter(
         status=EditionStatus.PUBLISHED, **scope
     ).exclude(pk=edition.pk))
-    locked.prepare_publish()
+    hooks = edition_hooks(model)
+    for prepare in hooks.prepare_publish:
+        prepare(locked)
     for old in previous:
         _set_status(old, EditionStatus.ARCHIVED)
     _set_status(
@@ -70,7 +72,8 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
     })
     # Every app server re-renders the public pages of this catalogue at once.
     cache_version_bump(*namespaces_for_model(model))
-    transaction.on_commit(edition.after_publish)
+    for after in hooks.after_publish:
+        transaction.on_commit(lambda after=after: after(edition))
     return edition
 
 
@@ -92,7 +95,11 @@ def edition_copy(edition, *, title=None, edition_label=None, user=None):
     new.copied_from = edition
     new._state.adding = True
     new.save()
-    edition.copy_children(new)
+    copies = edition_hooks(model).copy
+    if not copies:
+        raise ImproperlyConfigured(f"{model._meta.label} 没有登记复制方法（permits.kernel.registry）。")
+    for copy in copies:
+        copy(edition, new)
     audit_record(AuditEvent.Action.COPY, new, user, {"copied_from": edition.pk})
     return new
 
@@ -110,16 +117,3 @@ def rows_copy(rows, *, batch_size=500, **fields):
     if rows:
         type(rows[0]).objects.bulk_create(rows, batch_size=batch_size)
     return copies
-
-
-def permit_catalogue_copy_children(source, target):
-    items = rows_copy(list(PermitItem.objects.filter(edition=source).order_by("pk")), edition=target)
-    subs = rows_copy(list(SubItem.objects.filter(edition=source).order_by("pk")), edition=target, item=items)
-    handlings = rows_copy(list(HandlingItem.objects.filter(edition=source).order_by("pk")), edition=target,
-                          sub_item=subs)
-    rows_copy(list(Material.objects.filter(handling_item__edition=source).order_by("pk")), batch_size=1000,
-              handling_item=handlings)
-
-
-def power_catalogue_copy_children(source, target):
-    rows_copy(list(DelegatedPower.objects.filter(edition=source).order_by("pk")), edition=target)

@@ -8,7 +8,7 @@ from permits.models import EditionStatus, Region
 
 
 def city_region():
-    return Region.objects.filter(kind=Region.Kind.CITY, parent=None).order_by("order", "pk").first()
+    return Region.objects.city().first()
 
 
 def edition_in_force(model, year, *, scope=None, date_field="published_on"):
@@ -53,8 +53,7 @@ def current_published(model, *, scope=None):
 
 
 # Every publish bumps its catalogue's namespace, a region save bumps "site".
-@versioned_read("permits", "intermediaries", "powers", "reports", "site")
+@versioned_read()
 def _city_published(model):
     field = model.scope_field
-    first_city = Region.objects.filter(kind=Region.Kind.CITY, parent=None).order_by("order", "pk").values("pk")[:1]
-    return model.objects.published().filter(**{f"{field}_id": first_city}).first()
+    return model.objects.published().filter(**{f"{field}_id": Region.objects.city().values("pk")[:1]}).first()

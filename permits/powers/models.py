@@ -39,11 +39,6 @@ class PowerCatalogue(Edition):
             ),
         ]
 
-    def copy_children(self, new_edition):
-        from permits.kernel.lifecycle import power_catalogue_copy_children
-
-        power_catalogue_copy_children(self, new_edition)
-
 
 class PowerType(models.TextChoices):
     PERMIT = "行政许可", _("行政许可")

@@ -1,8 +1,14 @@
 """Writes for delegated powers: import into a draft catalogue, copy a catalogue as its successor."""
 from django.db import transaction
 
+from permits.kernel.lifecycle import edition_copy, rows_copy
+from permits.models import DelegatedPower
 from permits.powers.importing import PowerImporter
-from permits.kernel.lifecycle import edition_copy
+
+
+def power_catalogue_copy_children(source, target):
+    """Copy the powers of `source` into `target` (registered as the power catalogue's copy hook)."""
+    rows_copy(list(DelegatedPower.objects.filter(edition=source).order_by("pk")), edition=target)
 
 
 def power_catalogue_import(data, filename, *, catalogue, dry_run=False, user=None):

@@ -1,13 +1,7 @@
 """Admin: regions and departments (searchable, so catalogue rows can autocomplete them)."""
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from permits.models import Department, Region
-
-admin.site.site_header = _("新余市行政审批局 门户管理")
-admin.site.site_title = _("新余市行政审批局")
-admin.site.index_title = _("管理首页")
-
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):

@@ -2,6 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class RegionQuerySet(models.QuerySet):
+    def city(self):
+        """The city itself (市本级): the first top-level region of that kind. The one rule for "the city"."""
+        return self.filter(kind=Region.Kind.CITY, parent=None).order_by("order", "pk")
+
+
 class Region(models.Model):
     """行政区划: the city, its counties/districts, functional zones and townships."""
 
@@ -19,6 +25,8 @@ class Region(models.Model):
     )
     code = models.CharField(_("区划代码"), max_length=12, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("行政区划")

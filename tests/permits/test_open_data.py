@@ -230,10 +230,11 @@ class OpenDataBuildCommandTests(TestCase):
         self.assertFalse(any(path.exists() for path in older_files))
 
     def test_the_edition_served_is_read_from_the_database_not_from_a_remembered_read(self):
-        from permits.kernel.cache import PUBLIC_NAMESPACES, VERSION_KEY, cache_versions
+        from permits.kernel.cache import VERSION_KEY, cache_versions
+        from permits.kernel.registry import public_namespaces
         from permits.catalogue.selectors.catalogue import published_permit_catalogue
 
-        before = cache_versions(*PUBLIC_NAMESPACES)
+        before = cache_versions(*public_namespaces())
         self.assertEqual(published_permit_catalogue(), self.edition)  # remembered under `before`
         newer = build_catalogue(items=1, subs=1, handlings=1)
         edition_publish(newer)

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from permits.models import EditionStatus, HandlingItem, Material, PermitCatalogue, PermitItem, SubItem
 
 from permits.kernel.diff import catalogue_diff
+from permits.kernel.registry import item_sections
 from permits.kernel.selectors import current_published
 
 
@@ -15,20 +16,16 @@ def published_permit_catalogue():
 
 
 def permit_item_detail(edition, code):
-    """An item of `edition` with its sub-items, handling items and published intermediary services."""
-    # The intermediary model is reached through the reverse relation: permits never imports it.
-    service_model = PermitItem._meta.get_field("intermediary_services").related_model
-    services = (
-        service_model.objects.filter(edition__status=EditionStatus.PUBLISHED)
-        .select_related("department").order_by("seq", "pk")
-    )
+    """An item of `edition` with its sub-items, handling items and what the registered item-page
+    sections list (each section prefetches its own rows)."""
+    sections = [s.prefetch() for s in item_sections() if s.prefetch]
     return (
         PermitItem.objects.filter(edition=edition, code=code)
         .select_related("department", "edition__region")
         .prefetch_related(
             Prefetch("sub_items", queryset=SubItem.objects.order_by("seq", "code")),
             Prefetch("sub_items__handling_items", queryset=HandlingItem.objects.order_by("seq", "code")),
-            Prefetch("intermediary_services", queryset=services),
+            *sections,
         )
         .first()
     )

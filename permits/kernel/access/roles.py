@@ -19,24 +19,16 @@ SEPARATED_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
 VIEW = ("view",)
 ALL = ("add", "change", "delete", "view")
 
-# Rows that belong to a department (scoped for 部门编辑) and the editions above them.
-CATALOGUE_ROWS = (
-    "permits.permititem", "permits.subitem", "permits.handlingitem", "permits.material",
-    "permits.delegatedpower", "intermediaries.intermediaryservice",
-)
-CATALOGUE_EDITIONS = ("permits.permitcatalogue", "permits.powercatalogue", "intermediaries.intermediarylist")
-REPORT_EDITIONS = ("reports.annualreport",)
-REPORT_ROWS = ("reports.reportsection", "reports.annualfigure")
 # Read-only for everybody but the roles named below: who did what.
 AUDIT_MODELS = ("permits.auditevent", "permits.importlog", "axes.*", "*.historical*")
-CONTENT_APPS = ("permits.*", "intermediaries.*", "reports.*")
 PERSONNEL = ("permits.staffprofile",)
 
 # role → [(model patterns, actions, excluded patterns)]; patterns are "app_label.model" (fnmatch).
+# The kernel declares its own rules here; each catalogue and upper floor adds its own through
+# role_rules_register / catalogue_roles_register from its AppConfig.ready().
 ROLE_PERMISSIONS = {
     SYSTEM_ADMIN: [
-        (("auth.user", "auth.group", "permits.staffprofile", "portal.siteprofile",
-          "permits.region", "permits.department"), ALL, ()),
+        (("auth.user", "auth.group", "permits.staffprofile", "permits.region", "permits.department"), ALL, ()),
     ],
     SECURITY_ADMIN: [
         (("axes.accessattempt", "axes.accessfailurelog"), ("view", "delete"), ()),
@@ -47,21 +39,36 @@ ROLE_PERMISSIONS = {
         (("*",), VIEW, ()),
     ],
     REVIEWER: [
-        (CONTENT_APPS + ("portal.siteprofile",), VIEW, AUDIT_MODELS + PERSONNEL),
         (("permits.importlog",), VIEW, ()),
-        (CATALOGUE_EDITIONS + REPORT_EDITIONS, ("add", "change"), ()),
     ],
     DEPARTMENT_EDITOR: [
-        (CATALOGUE_ROWS, ALL, ()),
-        (CATALOGUE_EDITIONS + ("permits.department", "permits.region", "permits.importlog",
-                               "permits.onething"), VIEW, ()),
+        (("permits.department", "permits.region", "permits.importlog"), VIEW, ()),
     ],
-    REPORT_EDITOR: [
-        (REPORT_ROWS, ALL, ()),
-        (REPORT_EDITIONS, ("add", "change", "view"), ()),
-        (CONTENT_APPS, VIEW, AUDIT_MODELS + PERSONNEL),
-    ],
+    REPORT_EDITOR: [],
 }
+
+
+def role_rules_register(role, patterns, actions, excluded=()):
+    """Add a rule to `role` (idempotent): `actions` on the models matching `patterns`, not `excluded`."""
+    rule = (tuple(patterns), tuple(actions), tuple(excluded))
+    rules = ROLE_PERMISSIONS[role]
+    if rule not in rules:
+        rules.append(rule)
+
+
+def content_roles_register(app_label):
+    """An app whose content the reviewer and the report editor read (its audit and personnel rows aside)."""
+    for role in (REVIEWER, REPORT_EDITOR):
+        role_rules_register(role, (f"{app_label}.*",), VIEW, AUDIT_MODELS + PERSONNEL)
+
+
+def catalogue_roles_register(edition, rows=(), views=()):
+    """The rules every catalogue follows: 审核发布 adds and changes its editions (and publishes them);
+    部门编辑 keeps the department-scoped `rows` and reads the editions and `views`."""
+    role_rules_register(REVIEWER, (edition,), ("add", "change"))
+    if rows:
+        role_rules_register(DEPARTMENT_EDITOR, tuple(rows), ALL)
+    role_rules_register(DEPARTMENT_EDITOR, (edition,) + tuple(views), VIEW)
 
 
 def role_allows(role, model_label, action):

@@ -52,7 +52,8 @@ class EditionQuerySet(models.QuerySet):
 
 
 class Edition(models.Model):
-    """Abstract edition of a catalogue. Subclasses name their scope field and copy their children."""
+    """Abstract edition of a catalogue. Subclasses name their scope field; what copy and publish do with the
+    rows below is registered in permits.kernel.registry."""
 
     scope_field = "region"
 
@@ -108,16 +109,6 @@ class Edition(models.Model):
         if self.stored_status() in LOCKED_STATUSES:
             raise EditionLocked(self)
         return super().delete(*args, **kwargs)
-
-    def copy_children(self, new_edition):
-        """Copy everything below this edition into new_edition (subclasses implement)."""
-        raise NotImplementedError
-
-    def prepare_publish(self):
-        """Work done inside edition_publish before the edition goes public (none by default)."""
-
-    def after_publish(self):
-        """Work started once the publish is committed (none by default)."""
 
 
 class EditionChildQuerySet(models.QuerySet):
