@@ -4,9 +4,9 @@ The kernel names no catalogue and no floor above it: each one tells it here what
 of its editions is copied or published, which cache namespace its public pages live in, and which
 sections it adds to a permit item's page (as pretix's plugins answer `event_copy_data`).
 
-    edition_hooks_register("permits.permitcatalogue", copy=..., prepare_publish=..., after_publish=...)
-    cache_namespace_register("intermediaries", editions=("intermediaries.intermediarylist",))
-    item_section_register("intermediaries", template=..., rows=..., namespace="intermediaries")
+    edition_hooks_register("<app>.<edition model>", copy=..., prepare_publish=..., after_publish=...)
+    cache_namespace_register("<namespace>", editions=("<app>.<edition model>",), watch=(...))
+    item_section_register("<key>", template=..., rows=..., namespace="<namespace>")
 """
 from dataclasses import dataclass, field
 from typing import Callable

@@ -1,4 +1,4 @@
-"""Which edition is in force, for the public pages and for the annual report."""
+"""Which edition is in force: for the public pages, and for a year (what a yearly figure counts)."""
 import datetime
 
 from django.db.models import Q

@@ -21,9 +21,6 @@ class Migration(migrations.Migration):
         ("permits", "0003_portal_trgm"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("intermediaries", "0001_initial"),
-        ("reports", "0001_initial"),
-        ("portal", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]

@@ -1,4 +1,4 @@
-"""Reads for 高效办成一件事 bundles, including the figures the annual report needs."""
+"""Reads for 高效办成一件事 bundles, including their yearly figures."""
 from permits.models import OneThing
 
 
@@ -19,7 +19,7 @@ def mean_reduction(bundles):
 
 
 def one_thing_figures_for_year(year):
-    """Figures of the annual report on bundles launched in `year`; values are None without data."""
+    """Yearly figures of the bundles launched in `year`; values are None without data."""
     bundles = list(OneThing.objects.of_year(year).only(
         "pk", "one_window", "materials_before", "materials_after", "visits_before", "visits_after",
         "days_before", "days_after",

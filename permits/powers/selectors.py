@@ -1,4 +1,4 @@
-"""Reads for delegated powers, including the figures the annual report needs."""
+"""Reads for delegated powers, including their yearly figures."""
 from itertools import groupby
 
 from django.db.models import Count, Q
@@ -59,7 +59,7 @@ def _parent_kind_counts(townships):
 
 
 def power_figures_for_year(year):
-    """Figures of the annual report on delegated powers; a value is None where data is missing."""
+    """Yearly figures of the delegated powers; a value is None where data is missing."""
     figures = {
         "zone_catalogue": None, "zone_catalogue_title": None,
         "zone_powers": None, "zone_power_departments": None,

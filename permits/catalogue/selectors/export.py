@@ -5,6 +5,7 @@ Materials travel in one cell, one material per line: 名称｜必要或非必要
 """
 from django.db.models import Prefetch
 
+from permits.kernel.exporting import export_types
 from permits.models import HandlingItem, Material
 
 MATERIAL_SEP = "｜"
@@ -83,15 +84,6 @@ def permit_export_rows(edition):
         ]
 
 
-def export_types():
-    """Extension → content type of the django-import-export formats the project offers."""
-    from permits.kernel.importing.formats import EXPORT_FORMATS
-
-    types = {}
-    for format_class in EXPORT_FORMATS:
-        fmt = format_class()
-        types[fmt.get_extension()] = fmt.get_content_type() + ("" if fmt.is_binary() else "; charset=utf-8")
-    return types
 
 TEMPLATE_EXAMPLE = [
     1, "00016421300Y", "食品经营许可", "000164213001", "食品经营许可（新办）", "00016421300101",

@@ -18,7 +18,7 @@ from permits.kernel.access.scope import scope_queryset, user_departments
 
 
 def _status_field(model):
-    """True when `model` has a lifecycle status (editions and annual reports)."""
+    """True when `model` has a lifecycle status (editions, and any model with the same lifecycle)."""
     try:
         field = model._meta.get_field("status")
     except Exception:  # noqa: BLE001 - FieldDoesNotExist
@@ -28,8 +28,8 @@ def _status_field(model):
 
 
 def default_status_lookup(model):
-    """"status" on an edition or report; "<edition_lookup>__status" on a catalogue row; else the status
-    of the first parent with one (e.g. a report section's report)."""
+    """"status" on an edition or any model with the lifecycle; "<edition_lookup>__status" on a catalogue row; else the status
+    of the first parent with one (e.g. a section of a document)."""
     if _status_field(model):
         return "status"
     edition_lookup = getattr(model, "edition_lookup", None)
@@ -81,7 +81,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
             if ids is not None:
                 queryset = queryset.filter(pk__in=ids)
         elif self.get_status_lookup() == f"{db_field.name}__status":
-            # The parent edition (or report) a row is written into must be a draft.
+            # The parent edition a row is written into must be a draft.
             queryset = queryset.filter(status=EditionStatus.DRAFT)
         related_admin = self.admin_site._registry.get(related)
         if isinstance(related_admin, ScopedAdmin) and related_admin.is_scoped(request):

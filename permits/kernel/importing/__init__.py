@@ -1,1 +1,1 @@
-"""Spreadsheet import machinery shared by every catalogue (permits, intermediaries, powers)."""
+"""Spreadsheet import machinery shared by every catalogue."""

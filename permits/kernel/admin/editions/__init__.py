@@ -1,4 +1,4 @@
-"""What every edition admin (permit catalogue, power catalogue, intermediary list) shares.
+"""What every edition admin shares.
 
 `EditionAdminMixin`: the lifecycle actions (提交审核 / 退回修改 / 发布 / 复制为新草稿) through
 permits.kernel.lifecycle, limited by role (ScopedAdmin.has_<name>_permission), and row counts per edition.

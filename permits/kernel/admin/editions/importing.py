@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from permits.kernel.importing.errors import ImportFailed
 from permits.kernel.importing.formats import IMPORT_FORMATS, MAX_BYTES, write_csv, write_xlsx
 from permits.models import EditionStatus
-from permits.catalogue.selectors.export import export_types
+from permits.kernel.exporting import export_types
 from permits.kernel.access.scope import user_departments
 
 from permits.kernel.admin.editions.uploads import upload_discard, upload_pending, upload_stash
@@ -101,7 +101,7 @@ class EditionImportMixin:
         return write_xlsx(self.export_headers, rows, title=self.export_sheet_title)
 
     def rows_url(self, edition):
-        """The changelist of the rows of `edition` (`rows_changelist` is e.g. "permits_permititem")."""
+        """The changelist of the rows of `edition` (`rows_changelist` is "<app_label>_<model>" of its rows)."""
         if not self.rows_changelist:
             return None
         return reverse(f"admin:{self.rows_changelist}_changelist") + f"?edition__id__exact={edition.pk}"
