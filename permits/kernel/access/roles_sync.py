@@ -9,14 +9,15 @@ def roles_sync(apps=None, using="default"):
 
     Called by the migration (with historical models) and after every `migrate`, so models that
     arrive later get their permissions too."""
-    apps = apps or global_apps
-    if apps is not global_apps:
-        # In a migration the permissions may not exist yet: create them first.
-        from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.management import create_permissions
 
-        for config in apps.get_app_configs():
+    apps = apps or global_apps
+    # In a migration, or before a later app's own post_migrate, permissions may not exist yet.
+    for config in apps.get_app_configs():
+        if apps is not global_apps:
             config.models_module = True
-            create_permissions(config, apps=apps, verbosity=0, using=using)
+        create_permissions(config, apps=apps, verbosity=0, using=using)
+        if apps is not global_apps:
             config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
