@@ -1,4 +1,5 @@
-"""The edition lifecycle shared by every catalogue: submit, send back, publish, copy."""
+"""The edition lifecycle shared by every catalogue: submit, send back, publish, copy (the states
+themselves are permits.kernel.states, which annual reports use too)."""
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,39 +9,20 @@ from permits.kernel.cache import cache_version_bump, namespaces_for_model
 from permits.kernel.models.audit import AuditEvent
 from permits.kernel.models.editions import EditionStatus
 from permits.kernel.registry import edition_hooks
-
-
-def _set_status(edition, status, **fields):
-    edition.status = status
-    for name, value in fields.items():
-        setattr(edition, name, value)
-    edition._transition = True
-    try:
-        edition.save()
-    finally:
-        edition._transition = False
+from permits.kernel.states import review_comment_required, state_check, state_move
 
 
 @transaction.atomic
 def edition_submit(edition, *, user=None):
     """An editor hands a draft to review."""
-    if edition.status != EditionStatus.DRAFT:
-        raise ValidationError(f"《{edition}》不是草稿，不能提交审核。")
-    _set_status(edition, EditionStatus.SUBMITTED, submitted_by=user, review_comment="")
-    audit_record(AuditEvent.Action.SUBMIT, edition, user)
-    return edition
+    return state_move(edition, "submit", user=user, submitted_by=user, review_comment="")
 
 
 @transaction.atomic
 def edition_send_back(edition, *, user=None, comment=""):
     """A reviewer returns a submitted edition to its editors with a comment."""
-    if edition.status != EditionStatus.SUBMITTED:
-        raise ValidationError(f"《{edition}》不在待审核状态，不能退回。")
-    if not comment.strip():
-        raise ValidationError("退回时请填写审核意见。")
-    _set_status(edition, EditionStatus.DRAFT, review_comment=comment.strip())
-    audit_record(AuditEvent.Action.SEND_BACK, edition, user, {"comment": comment.strip()})
-    return edition
+    comment = review_comment_required(comment)
+    return state_move(edition, "send_back", user=user, details={"comment": comment}, review_comment=comment)
 
 
 @transaction.atomic
@@ -48,11 +30,8 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
     """Publish an edition; the previously published one of the same scope becomes archived."""
     model = type(edition)
     locked = model._base_manager.select_for_update().get(pk=edition.pk)
-    allowed = (EditionStatus.SUBMITTED,) if require_submitted else (EditionStatus.DRAFT, EditionStatus.SUBMITTED)
-    if locked.status not in allowed:
-        raise ValidationError(
-            f"《{edition}》当前状态为“{locked.get_status_display()}”，不能发布。"
-        )
+    starts = (EditionStatus.SUBMITTED,) if require_submitted else None
+    state_check(locked, "publish", starts=starts)
     scope = {model.scope_field: getattr(edition, model.scope_field)}
     previous = list(model._base_manager.select_for_update().filter(
         status=EditionStatus.PUBLISHED, **scope
@@ -61,15 +40,11 @@ def edition_publish(edition, *, user=None, published_on=None, require_submitted=
     for prepare in hooks.prepare_publish:
         prepare(locked)
     for old in previous:
-        _set_status(old, EditionStatus.ARCHIVED)
-    _set_status(
-        edition, EditionStatus.PUBLISHED,
-        published_on=published_on or edition.published_on or timezone.localdate(),
-        published_by=user,
-    )
-    audit_record(AuditEvent.Action.PUBLISH, edition, user, {
-        "published_on": str(edition.published_on), "archived": [old.pk for old in previous],
-    })
+        state_move(old, "archive")
+    edition.status = locked.status
+    on = published_on or edition.published_on or timezone.localdate()
+    state_move(edition, "publish", user=user, starts=starts, published_on=on, published_by=user,
+               details={"published_on": str(on), "archived": [old.pk for old in previous]})
     # Every app server re-renders the public pages of this catalogue at once.
     cache_version_bump(*namespaces_for_model(model))
     for after in hooks.after_publish:

@@ -6,9 +6,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from permits.models import AuditEvent, EditionStatus
-from permits.kernel.access.roles import REVIEWER, user_has_role
 from permits.kernel.access.audit import audit_record
+from permits.kernel.access.roles import REVIEWER, user_has_role
+from permits.kernel.states import review_comment_required, state_check, state_move
+from permits.models import AuditEvent
 from reports.models import AnnualReport, ReportSection
 from reports.placeholders import validate_placeholders
 
@@ -18,8 +19,7 @@ from .pdf import report_build_pdf, report_pdf_filename
 
 def report_check_publishable(report):
     """Raise ValidationError if the report cannot be published as it stands."""
-    if report.is_published:
-        raise ValidationError(f"《{report}》已发布。")
+    state_check(report, "publish")
     content = report_content(report)
     for section in content["sections"]:
         validate_placeholders(section["heading"] + "\n" + section["body"], content["figures"].keys())
@@ -44,39 +44,23 @@ def report_publish(report, *, user=None, published_on=None):
     pdf = report_build_pdf(report, content=content)
     content["state"] = content_key(content)
     report.frozen_figures = content
-    report.status = EditionStatus.PUBLISHED
     report.frozen_pdf.save(f"{report.year}-{content['state']}.pdf", ContentFile(pdf), save=False)
-    report.save()
-    audit_record(AuditEvent.Action.PUBLISH, report, user, {"published_on": report.published_on.isoformat()})
-    return report
+    return state_move(report, "publish", user=user, details={"published_on": report.published_on.isoformat()})
 
 
 @transaction.atomic
 def report_submit(report, *, user=None):
     """An editor hands a draft report to review."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != EditionStatus.DRAFT:
-        raise ValidationError(f"《{report}》不是草稿，不能提交审核。")
-    report.status = EditionStatus.SUBMITTED
-    report.review_comment = ""
-    report.save(update_fields=["status", "review_comment", "updated_at"])
-    audit_record(AuditEvent.Action.SUBMIT, report, user)
-    return report
+    return state_move(report, "submit", user=user, review_comment="")
 
 
 @transaction.atomic
 def report_send_back(report, *, user=None, comment=""):
     """A reviewer returns a submitted report to its editors with a comment."""
+    comment = review_comment_required(comment)
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
-    if report.status != EditionStatus.SUBMITTED:
-        raise ValidationError(f"《{report}》不在待审核状态，不能退回。")
-    if not comment.strip():
-        raise ValidationError("退回时请填写审核意见。")
-    report.status = EditionStatus.DRAFT
-    report.review_comment = comment.strip()
-    report.save(update_fields=["status", "review_comment", "updated_at"])
-    audit_record(AuditEvent.Action.SEND_BACK, report, user, {"comment": report.review_comment})
-    return report
+    return state_move(report, "send_back", user=user, details={"comment": comment}, review_comment=comment)
 
 
 @transaction.atomic
