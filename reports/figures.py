@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intermediaries.selectors import intermediary_list_of_year, intermediary_service_count
 from permits.models import HandlingItem, PermitCatalogue, PermitItem, SubItem
+from permits.kernel.chinese import percent_text
 from permits.kernel.selectors import edition_in_force
 from permits.onething.selectors import one_thing_figures_for_year
 from permits.powers.selectors import power_figures_for_year
@@ -152,7 +153,7 @@ def format_value(value, kind="count", fmt=None):
         if fmt == "over":
             floor = math.floor(percent + 1e-9)
             return f"超过{floor}%" if percent - floor > 1e-9 else f"{floor}%"
-        return f"{percent:.1f}%"
+        return percent_text(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

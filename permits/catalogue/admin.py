@@ -203,8 +203,8 @@ class ChildRowForm(forms.ModelForm):
                 self.add_error("code", self.prefix_message.format(prefix=prefix))
             elif model.objects.filter(edition_id=parent.edition_id, code=code).exclude(pk=self.instance.pk).exists():
                 self.add_error("code", f"本清单中已有{self.row_label}编码“{code}”")
-            if parent.get_edition().is_locked:
-                self.add_error(self.parent_field, f"该{self.parent_label}所在清单已发布或已归档，不能修改。")
+            if not parent.get_edition().is_editable:
+                self.add_error(self.parent_field, f"该{self.parent_label}所在清单不是草稿，不能修改。")
         return data
 
 

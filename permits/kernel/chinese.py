@@ -17,3 +17,10 @@ def to_simplified(text):
 def to_traditional(text):
     """Simplified → Traditional, for readers who ask for it (?zh=hant)."""
     return _converter("s2t").convert(text) if text else text
+
+
+def percent_text(fraction, digits=1, *, empty=""):
+    """0.7734 → "77.3%": the one way a share is written on every page, admin and report."""
+    if fraction is None:
+        return empty
+    return f"{float(fraction) * 100:.{digits}f}%"

@@ -1,5 +1,5 @@
 """The edition lifecycle shared by every catalogue: submit, send back, publish, copy (the states
-themselves are permits.kernel.states, which annual reports use too)."""
+themselves are permits.kernel.states, shared with every model that has the same status field)."""
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone

@@ -1,5 +1,5 @@
 """The one state machine of everything staff draft and a reviewer publishes: catalogue editions and
-any model with the same `status` field (annual reports use it too).
+any model with the same `status` field (upper floors use it for their own documents).
 
     draft ──submit──▶ submitted ──publish──▶ published ──archive──▶ archived
       ▲ ◀──send_back──────┘ (with a comment)

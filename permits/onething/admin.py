@@ -2,9 +2,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from permits.models import OneThing
-
 from permits.kernel.admin.base import ScopedAdmin
+from permits.kernel.chinese import percent_text
+from permits.models import OneThing
 
 
 @admin.register(OneThing)
@@ -31,4 +31,4 @@ class OneThingAdmin(ScopedAdmin):
     @admin.display(description=_("综合压减率"))
     def reduction_display(self, obj):
         value = obj.reduction if obj and obj.pk else None
-        return "—" if value is None else f"{value * 100:.1f}%"
+        return percent_text(value, empty="—")

@@ -2,12 +2,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from permits.onething.selectors import mean_reduction, one_thing_list
 from permits.kernel.cache import public_cache
-
-
-def percent_text(fraction):
-    return "" if fraction is None else f"{fraction * 100:.1f}%"
+from permits.kernel.chinese import percent_text
+from permits.onething.selectors import mean_reduction, one_thing_list
 
 
 def _year(value):

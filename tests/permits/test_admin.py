@@ -348,4 +348,4 @@ class ChildRowFormTests(AdminTestCase):
         self.assertIn(f"本清单中已有业务办理项编码“{taken.code}”", form.errors["code"])
         locked_sub = SubItem.objects.filter(edition=self.published).first()
         form = HandlingItemForm(data={"sub_item": locked_sub.pk, "code": locked_sub.code + "99", "seq": 9, "name": "丙"})
-        self.assertIn("该子项所在清单已发布或已归档，不能修改。", form.errors["sub_item"])
+        self.assertIn("该子项所在清单不是草稿，不能修改。", form.errors["sub_item"])

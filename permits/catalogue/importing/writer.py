@@ -1,5 +1,5 @@
 """Writing a validated permit file into a draft edition: bulk creates and updates in batches."""
-from permits.models import EditionStatus, HandlingItem, Material, PermitCatalogue, PermitItem, SubItem
+from permits.models import EDITABLE_STATUSES, HandlingItem, Material, PermitCatalogue, PermitItem, SubItem
 
 from permits.kernel.importing.errors import ImportFailed, ImportProblem
 from permits.catalogue.importing.columns import HANDLING_DEFAULTS, ITEM_FIELDS, SUB_FIELDS
@@ -14,7 +14,7 @@ class PermitWriter:
         super().check_target(target)
         status = PermitCatalogue._base_manager.select_for_update().filter(pk=target.pk).values_list(
             "status", flat=True).first()
-        if status != EditionStatus.DRAFT:
+        if status not in EDITABLE_STATUSES:
             raise ImportFailed([ImportProblem(None, None, f"《{target}》不是草稿，不能导入；请复制为新草稿后再导入。")])
 
     def build(self, records, target, summary):

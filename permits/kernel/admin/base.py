@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from permits.models import Department, EditionStatus
+from permits.models import EDITABLE_STATUSES, Department, EditionStatus
 from permits.kernel.access.roles import can_publish, can_submit
 from permits.kernel.access.scope import scope_queryset, user_departments
 
@@ -82,7 +82,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
                 queryset = queryset.filter(pk__in=ids)
         elif self.get_status_lookup() == f"{db_field.name}__status":
             # The parent edition a row is written into must be a draft.
-            queryset = queryset.filter(status=EditionStatus.DRAFT)
+            queryset = queryset.filter(status__in=EDITABLE_STATUSES)
         related_admin = self.admin_site._registry.get(related)
         if isinstance(related_admin, ScopedAdmin) and related_admin.is_scoped(request):
             queryset = queryset.filter(pk__in=related_admin.get_queryset(request).values("pk"))
@@ -117,7 +117,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def object_is_draft(self, obj):
         status = self.object_status(obj)
-        return status is None or status == EditionStatus.DRAFT
+        return status is None or status in EDITABLE_STATUSES
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -131,7 +131,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def delete_queryset(self, request, queryset):
         lookup = self.get_status_lookup()
-        if lookup and queryset.exclude(**{lookup: EditionStatus.DRAFT}).exists():
+        if lookup and queryset.exclude(**{f"{lookup}__in": EDITABLE_STATUSES}).exists():
             raise PermissionDenied(_("所选记录中有不属于草稿的，不能删除。"))
         super().delete_queryset(request, queryset)
 
@@ -151,15 +151,15 @@ class ScopedAdmin(SimpleHistoryAdmin):
 class LockedInlineMixin:
     """Inline rows follow their parent: nothing is added, changed or deleted unless its edition is a draft."""
 
-    def _locked(self, obj):
+    def _read_only(self, obj):
         edition = obj.get_edition() if hasattr(obj, "get_edition") else obj
-        return edition is not None and edition.status != EditionStatus.DRAFT
+        return edition is not None and edition.status not in EDITABLE_STATUSES
 
     def has_add_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_add_permission(request, obj)
+        return not self._read_only(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_change_permission(request, obj)
+        return not self._read_only(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_delete_permission(request, obj)
+        return not self._read_only(obj) and super().has_delete_permission(request, obj)

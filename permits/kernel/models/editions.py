@@ -17,6 +17,9 @@ class EditionStatus(models.TextChoices):
     ARCHIVED = "archived", _("已归档")
 
 
+# Two words, one meaning each. Editable: a draft, the only state staff write (admin, import). Locked:
+# published or archived, changed by no path at all. A submitted draft is neither: frozen for review,
+# but not locked, since a send-back returns it to the editors.
 EDITABLE_STATUSES = (EditionStatus.DRAFT,)
 LOCKED_STATUSES = (EditionStatus.PUBLISHED, EditionStatus.ARCHIVED)
 
