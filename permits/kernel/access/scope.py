@@ -40,8 +40,3 @@ def scope_queryset(user, queryset, department_lookup):
         # A row linked to two of the user's departments must still appear once.
         return queryset.filter(pk__in=queryset.model._base_manager.filter(**condition).values("pk"))
     return queryset.filter(**condition)
-
-
-def department_in_scope(user, department_id):
-    ids = user_departments(user)
-    return ids is None or department_id in ids
