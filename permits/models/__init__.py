@@ -14,3 +14,4 @@ from .imports import ImportLog  # noqa: F401
 from .staff import StaffProfile  # noqa: F401
 from .audit import AuditEvent  # noqa: F401
 from .search import PermitSearchText  # noqa: F401
+from .jobs import BackgroundJob  # noqa: F401
