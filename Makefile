@@ -55,7 +55,7 @@ test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	@for script in bench/import.py bench/portal.py bench/report.py; do echo "== $$script =="; $(PY) $$script || exit 1; done
+	@for script in bench/import.py bench/portal.py bench/report.py bench/jobs.py; do echo "== $$script =="; $(PY) $$script || exit 1; done
 	@echo "== bench/scale.py (scales $(BENCH_SCALES)) =="; $(PY) bench/scale.py --scales $(BENCH_SCALES)
 	@echo "== bench/load.sh =="; bash bench/load.sh
 
