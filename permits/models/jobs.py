@@ -22,6 +22,9 @@ class BackgroundJob(models.Model):
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     progress = models.CharField(_("进度"), max_length=200, blank=True)
 
+    # Never from a read replica (portal.db_router): a claim must be seen the moment it is written.
+    read_from_primary = True
+
     class Meta:
         verbose_name = _("后台任务")
         verbose_name_plural = _("后台任务")
