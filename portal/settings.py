@@ -132,6 +132,9 @@ SQLITE_OPTIONS = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A test database in a file, so that a real `db_worker` process can open it (tests/permits/test_jobs_worker.py).
+    if os.environ.get("DJANGO_TEST_SQLITE_FILE"):
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_SQLITE_FILE"]}
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
