@@ -11,7 +11,11 @@ BENCH_SCALES ?= 1,10,100
 # chromium for browser tests, redis for the shared cache, wrk for load, poppler for PDF checks.
 DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 chromium redis-server wrk poppler-utils
 
-.PHONY: setup system-packages venv migrate run test bench serve clean
+.PHONY: setup system-packages venv migrate run test bench serve worker clean
+
+# The background worker (open-data files, PDFs) beside the web server, stopped when the server stops.
+WITH_WORKER = $(PY) manage.py db_worker --no-reload -v 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
 
 setup: system-packages venv migrate
 
@@ -44,20 +48,24 @@ run: setup
 	$(PY) manage.py seed_demo
 	$(PY) manage.py demo_banner --url http://$(HOST):$(PORT)/
 	@if [ "$${PORTAL_REQUIRE_2FA:-0}" = "0" ]; then echo "注意：本地演示已关闭管理后台的动态口令（PORTAL_REQUIRE_2FA=0）；生产设置（DJANGO_DEBUG=0）默认要求动态口令。"; fi
-	PORTAL_REQUIRE_2FA=$${PORTAL_REQUIRE_2FA:-0} $(PY) manage.py runserver $(HOST):$(PORT)
+	export PORTAL_REQUIRE_2FA=$${PORTAL_REQUIRE_2FA:-0}; $(WITH_WORKER) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	@for script in bench/import.py bench/portal.py bench/report.py; do echo "== $$script =="; $(PY) $$script || exit 1; done
+	@for script in bench/import.py bench/portal.py bench/report.py bench/jobs.py; do echo "== $$script =="; $(PY) $$script || exit 1; done
 	@echo "== bench/scale.py (scales $(BENCH_SCALES)) =="; $(PY) bench/scale.py --scales $(BENCH_SCALES)
 	@echo "== bench/load.sh =="; bash bench/load.sh
 
 serve: setup
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(PY) manage.py collectstatic --noinput -v 0
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c portal/gunicorn.conf.py portal.wsgi
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-0}; $(WITH_WORKER) HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c portal/gunicorn.conf.py portal.wsgi
+
+# The worker alone (a second machine, or a systemd unit of its own).
+worker: setup
+	$(PY) manage.py db_worker --no-reload -v 1
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3*

@@ -111,7 +111,7 @@ def child(path, title):
 def main():
     folder = Path(tempfile.mkdtemp(prefix="bench-import-"))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="portal.settings", DJANGO_DEBUG="1",
-               DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}", PORTAL_OPEN_DATA_BACKGROUND="0")
+               DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}", PORTAL_TASKS_BACKEND="immediate")
     os.environ.update(env)
     import django
 

@@ -62,7 +62,7 @@ $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
 if $PY manage.py help seed_demo >/dev/null 2>&1; then
   # The open-data files are written here, timed, rather than by a background process during the load.
-  PORTAL_OPEN_DATA_BACKGROUND=0 $PY manage.py seed_demo --scale "$SCALE"
+  $PY manage.py seed_demo --scale "$SCALE"
   $PY manage.py open_data_build
 else
   echo "跳过：本分支还没有 seed_demo 命令（合并后自动生成 --scale $SCALE 的演示数据）"

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # Seeding publishes; a background build would read DATABASE_URL, not this script's database.
-os.environ["PORTAL_OPEN_DATA_BACKGROUND"] = "0"
+os.environ["PORTAL_TASKS_BACKEND"] = "immediate"  # background work runs in this process, on its database
 TMPDIR = None
 if not os.environ.get("DATABASE_URL"):
     TMPDIR = tempfile.mkdtemp(prefix="portal-bench-")

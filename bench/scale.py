@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # Every read in this process must see the data it just seeded.
 os.environ.pop("DATABASE_REPLICA_URL", None)
 # Seeding publishes; a background build would read DATABASE_URL, not this script's database.
-os.environ["PORTAL_OPEN_DATA_BACKGROUND"] = "0"
+os.environ["PORTAL_TASKS_BACKEND"] = "immediate"  # background work runs in this process, on its database
 
 import django  # noqa: E402
 

@@ -5,6 +5,7 @@ from permits.kernel.models.editions import (  # noqa: F401
 )
 from permits.regions.models import Department, Region  # noqa: F401
 from permits.kernel.models.imports import ImportLog  # noqa: F401
+from permits.kernel.models.jobs import BackgroundJob  # noqa: F401
 from permits.kernel.models.staff import StaffProfile  # noqa: F401
 from permits.kernel.models.audit import AuditEvent  # noqa: F401
 from permits.catalogue.models import (  # noqa: F401

@@ -19,8 +19,14 @@ def replica_configured():
     return REPLICA in settings.DATABASES
 
 
+# Job bookkeeping is read where it was just written: a lagging copy would make a queued job look lost.
+PRIMARY_ONLY_APPS = {"django_tasks_database"}
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
+        if model._meta.app_label in PRIMARY_ONLY_APPS or getattr(model, "read_from_primary", False):
+            return PRIMARY
         if public_request.get() and replica_configured():
             return REPLICA
         return PRIMARY

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Background work (open-data files, PDFs): Django's tasks API with its database queue.
+    "django_tasks",
+    "django_tasks_db",
     # Ground floor first; an app may only import the ones listed before it.
     "permits",
     "intermediaries",
@@ -129,6 +132,9 @@ SQLITE_OPTIONS = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A test database in a file, so that a real `db_worker` process can open it (tests/permits/test_jobs_worker.py).
+    if os.environ.get("DJANGO_TEST_SQLITE_FILE"):
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_SQLITE_FILE"]}
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -188,8 +194,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-# Open-data files are written by `manage.py open_data_build` in a process of its own (publish, first download).
-OPEN_DATA_BACKGROUND = env_bool("PORTAL_OPEN_DATA_BACKGROUND", True)
+# Background work is queued in the database and run by `manage.py db_worker` (make run / make serve
+# start one); PORTAL_TASKS_BACKEND=immediate runs it in the enqueuing process instead.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("PORTAL_TASKS_BACKEND", "database")],
+    }
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

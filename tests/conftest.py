@@ -18,11 +18,16 @@ def _media_in_a_temporary_folder():
     shutil.rmtree(folder, ignore_errors=True)
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True, scope="session")
-def _no_background_open_data_build():
-    """A publish's background build would read the database and media folder of the environment,
-    not the tests' own; the one test of it turns it back on with both pointed at its own."""
-    override = override_settings(OPEN_DATA_BACKGROUND=False)
+def _background_jobs_run_where_enqueued():
+    """Ordinary tests need no worker: a job runs where it is enqueued (django-tasks' immediate
+    backend), in the test's transaction and media folder; what they test is the download or the
+    publish, not the background run. tests/permits/test_jobs_worker.py puts back the database queue
+    and runs the real `db_worker` against the test database."""
+    override = override_settings(TASKS=IMMEDIATE_TASKS)
     override.enable()
     yield
     override.disable()

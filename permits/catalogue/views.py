@@ -244,7 +244,7 @@ EXPORT_TYPES = {
 
 
 def _export_busy(request):
-    """The file is still being written by another process (after a publish or a deploy): ask to retry soon."""
+    """The file is still being written by the background job (after a publish or a deploy): ask to retry soon."""
     seconds = RETRY_AFTER
     message = _("开放数据文件正在生成（清单刚发布或网站刚更新时需要一点时间），请在 %(seconds)s 秒后重试。") % {"seconds": seconds}
     context = {"retry_after": seconds, "heading": _("开放数据文件正在生成"), "message": message}
@@ -263,7 +263,7 @@ def export(request, fmt):
         raise Http404(_("暂无已发布的行政许可事项清单"))
     compressed = _export_gzip(request, fmt)
     try:
-        path = open_data_file(edition, fmt, stamp=open_data_stamp(edition), compressed=compressed)
+        path = open_data_file(edition, fmt, compressed=compressed)
     except StillWriting:
         return _export_busy(request)
     # Served from the written file: a worker streams it instead of holding the catalogue in memory.

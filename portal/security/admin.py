@@ -6,6 +6,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from permits.kernel.importing.formats import write_csv
 from permits.models import AuditEvent, StaffProfile
@@ -141,3 +142,8 @@ class HistoryBrowseAdmin(ReadOnlyAdmin):
 for _model in history_models():
     if _model not in admin.site._registry and any(f.name == "history_date" for f in _model._meta.fields):
         admin.site.register(_model, HistoryBrowseAdmin)
+
+# The task queue's own admin page is English and shows raw task arguments: staff see a job through
+# the pages that start it (permits.kernel.jobs.selectors.job_state), operators through `db_worker`'s log.
+if DBTaskResult in admin.site._registry:
+    admin.site.unregister(DBTaskResult)

@@ -2,7 +2,6 @@
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +13,7 @@ from reports.models import AnnualReport, ReportSection
 from reports.placeholders import validate_placeholders
 
 from .content import content_key, missing_figures, report_content
-from .pdf import report_build_pdf, report_pdf_filename
+from .pdf import report_pdf_filename, report_pdf_freeze_start
 
 
 def report_check_publishable(report):
@@ -34,18 +33,19 @@ def report_check_publishable(report):
 
 @transaction.atomic
 def report_publish(report, *, user=None, published_on=None):
-    """Freeze the report's prose, figures and PDF as they are now and publish it (reviewers only)."""
+    """Freeze the report's prose and figures as they are now and publish it (reviewers only); its PDF
+    is rendered from them by a background job queued once this commits."""
     if user is not None and not user_has_role(user, REVIEWER):
         raise PermissionDenied("只有“审核发布”角色可以发布年度报告。")
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     report.published_on = published_on or report.published_on or timezone.localdate()
     content = report_check_publishable(report)
     content["published_on"] = report.published_on.isoformat()
-    pdf = report_build_pdf(report, content=content)
     content["state"] = content_key(content)
     report.frozen_figures = content
-    report.frozen_pdf.save(f"{report.year}-{content['state']}.pdf", ContentFile(pdf), save=False)
-    return state_move(report, "publish", user=user, details={"published_on": report.published_on.isoformat()})
+    state_move(report, "publish", user=user, details={"published_on": report.published_on.isoformat()})
+    transaction.on_commit(lambda: report_pdf_freeze_start(report))
+    return report
 
 
 @transaction.atomic

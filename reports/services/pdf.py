@@ -3,6 +3,11 @@
 The state key is a digest of the report's content (prose, figures, chart data), so any change in
 the report, its sections, the year's staff figures or a catalogue figure gives a new PDF; a lock in
 the shared cache makes concurrent requests for the same unrendered state render it once.
+
+A publish freezes the content and queues the frozen PDF's render (`report_pdf_freeze_task`, after
+commit); a download before that job is done renders the frozen content here, under the cache lock,
+as for a draft: a cold render stays under 2 s (bench/report.py), far inside the request timeout,
+so a PDF request never needs the open-data files' 503.
 """
 import datetime
 import logging
@@ -113,6 +118,37 @@ def _prune(year, *, keep, older_than=PRUNE_AFTER):
                     default_storage.delete(path)
             except (FileNotFoundError, NotImplementedError):
                 pass
+
+
+def report_pdf_freeze(report, *, beat=lambda progress=None: None):
+    """Render a published report's frozen content and keep it as its PDF (the job a publish queues);
+    the stored name, or None if the report is not published."""
+    from reports.models import AnnualReport
+
+    report = AnnualReport.objects.get(pk=report.pk)
+    if not report.is_published:
+        return None
+    if report.frozen_pdf and default_storage.exists(report.frozen_pdf.name):
+        return report.frozen_pdf.name
+    content = report.frozen_figures
+    data = report_build_pdf(report, content=content)
+    beat("PDF 已生成")
+    # The row's other fields are frozen: only the file's name is written.
+    name = default_storage.save(f"reports/{report.year}-{content['state']}.pdf", ContentFile(data))
+    AnnualReport.objects.filter(pk=report.pk).update(frozen_pdf=name)
+    return name
+
+
+def report_pdf_job_key(report):
+    return f"report-pdf:{report.pk}-{(report.frozen_figures or {}).get('state', '')}"
+
+
+def report_pdf_freeze_start(report):
+    """Queue report_pdf_freeze for a report just published (once per report and state)."""
+    from permits.kernel.jobs.services import job_enqueue
+    from reports.tasks import report_pdf_freeze_task  # the task module imports this one
+
+    return job_enqueue(report_pdf_freeze_task, report_pdf_job_key(report), report_id=report.pk)
 
 
 def report_pdf_filename(report):

@@ -1,9 +1,6 @@
-import contextlib
-import fcntl
+import datetime
 import io
 import json
-import os
-import sys
 import threading
 import time
 from pathlib import Path
@@ -12,17 +9,21 @@ from unittest import mock
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import TestCase
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from permits.kernel.importing.formats import read_rows, write_csv
-from permits.models import EditionStatus
+from permits.models import BackgroundJob, EditionStatus
 from permits.catalogue.selectors.catalogue import permit_catalogue_json
 from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
+from permits.kernel.jobs.selectors import job_state
 from permits.catalogue.services import open_data
+from permits.kernel.jobs import services as jobs
 from permits.kernel.lifecycle import edition_publish
 from tests.factories import build_catalogue
+
+FILE_ENDINGS = ("csv", "csv.gz", "xlsx", "json", "json.gz")
 
 
 class OpenDataFileTests(TestCase):
@@ -31,32 +32,33 @@ class OpenDataFileTests(TestCase):
         cls.edition = build_catalogue(items=3, subs=2, handlings=2)
         edition_publish(cls.edition)
 
-    def stamp(self):
-        return open_data.open_data_stamp(self.edition)
-
     def test_files_hold_the_same_data_as_the_in_memory_writers(self):
-        path = open_data.open_data_file(self.edition, "json", stamp=self.stamp())
+        path = open_data.open_data_file(self.edition, "json")
         self.assertEqual(json.loads(path.read_text(encoding="utf-8")), permit_catalogue_json(self.edition))
-        path = open_data.open_data_file(self.edition, "csv", stamp=self.stamp())
+        path = open_data.open_data_file(self.edition, "csv")
         expected = read_rows(write_csv(PERMIT_HEADERS, permit_export_rows(self.edition)), "x.csv")
         self.assertEqual(read_rows(path.read_bytes(), "x.csv"), expected)
-        path = open_data.open_data_file(self.edition, "xlsx", stamp=self.stamp())
+        path = open_data.open_data_file(self.edition, "xlsx")
         rows = list(load_workbook(io.BytesIO(path.read_bytes())).worksheets[0].iter_rows(values_only=True))
         self.assertEqual(list(rows[0]), PERMIT_HEADERS)
         self.assertEqual(len(rows) - 1, 3 * 2 * 2)
 
     def test_written_once_per_state_and_replaced_when_the_state_changes(self):
-        stamp = self.stamp() + "a"  # a state no other test has written
+        folder = Path(settings.MEDIA_ROOT) / "open-data"
+        for old in folder.glob(f"permits-{self.edition.pk}-*"):
+            old.unlink()
         with mock.patch.object(open_data, "_write", wraps=open_data._write) as write:
-            first = open_data.open_data_file(self.edition, "json", stamp=stamp)
-            again = open_data.open_data_file(self.edition, "json", stamp=stamp)
-            self.assertEqual(write.call_count, 1)
-            newer = open_data.open_data_file(self.edition, "json", stamp=stamp + "b")
-            self.assertEqual(write.call_count, 2)
+            first = open_data.open_data_file(self.edition, "json")
+            again = open_data.open_data_file(self.edition, "json")
+            self.assertEqual(write.call_count, 3)  # one build: csv, json and xlsx, each once
+            with mock.patch.object(open_data, "FILE_VERSION", open_data.FILE_VERSION + 1):
+                newer = open_data.open_data_file(self.edition, "json")
+            self.assertEqual(write.call_count, 6)
         self.assertEqual(first, again)
         self.assertTrue(newer.exists())
         self.assertFalse(first.exists())
-        self.assertEqual(list(first.parent.glob("*.part")), [])
+        self.assertEqual(list(folder.glob("*.part")), [])
+        self.assertEqual(job_state(open_data.open_data_job_key(self.edition)).state, "none")
 
     def test_a_new_file_version_gives_new_files_and_etags(self):
         first = self.client.get("/permits/export.json")
@@ -64,7 +66,7 @@ class OpenDataFileTests(TestCase):
         with mock.patch.object(open_data, "FILE_VERSION", open_data.FILE_VERSION + 1):
             second = self.client.get("/permits/export.json", HTTP_IF_NONE_MATCH=first["ETag"])
             body = b"".join(second.streaming_content)
-            path = open_data.open_data_file(self.edition, "json", stamp=self.stamp())
+            path = open_data.open_data_file(self.edition, "json")
         self.assertEqual(second.status_code, 200)  # not 304: the old ETag no longer matches
         self.assertNotEqual(second["ETag"], first["ETag"])
         self.assertTrue(path.name.endswith(f"v{open_data.FILE_VERSION + 1}.json"))
@@ -72,7 +74,7 @@ class OpenDataFileTests(TestCase):
 
     def test_unknown_format_is_refused(self):
         with self.assertRaises(ValueError):
-            open_data.open_data_file(self.edition, "exe", stamp=self.stamp())
+            open_data.open_data_file(self.edition, "exe")
 
 
 class CompressedOpenDataTests(TestCase):
@@ -111,11 +113,13 @@ class CompressedOpenDataTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertNotIn("Content-Encoding", response)
         with self.assertRaises(ValueError):
-            open_data.open_data_file(self.edition, "xlsx", stamp=1, compressed=True)
+            open_data.open_data_file(self.edition, "xlsx", compressed=True)
 
 
 class OneWriterTests(TestCase):
-    """Many requests for a missing file: one process writes it, the others wait for it or get a 503."""
+    """Many requests for a missing file: one run writes it (the one holding the state's job key),
+    the others wait for it or get a 503. Jobs run where they are enqueued here (tests/conftest.py);
+    tests/permits/test_jobs_worker.py does the same with the real worker."""
 
     @classmethod
     def setUpTestData(cls):
@@ -123,65 +127,82 @@ class OneWriterTests(TestCase):
         edition_publish(cls.edition)
 
     def setUp(self):
-        self.stamp = open_data.open_data_stamp(self.edition) + "w"  # a state no other test writes
-        self.path = Path(settings.MEDIA_ROOT) / "open-data" / f"permits-{self.edition.pk}-{self.stamp}.json"
+        self.key = open_data.open_data_job_key(self.edition)
+        self.path = Path(settings.MEDIA_ROOT) / "open-data" / f"{open_data.open_data_state(self.edition)}.json"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for leftover in self.path.parent.glob(self.path.name.split(".")[0] + ".*"):
             leftover.unlink()
-
-    @contextlib.contextmanager
-    def another_writer(self):
-        """The state's lock as another process holds it (an flock on its own open file)."""
-        state = self.path.name.split(".")[0]
-        with open(self.path.with_name(f"{state}.lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
 
     def test_a_request_waits_for_the_other_writer_and_does_not_write_again(self):
         def finish_soon():
             time.sleep(0.3)
             self.path.write_text("{}", encoding="utf-8")
 
-        with self.another_writer(), mock.patch.object(open_data, "_write", wraps=open_data._write) as write:
+        with jobs.job_claim(self.key), mock.patch.object(open_data, "_write", wraps=open_data._write) as write:
             writer = threading.Thread(target=finish_soon)
             writer.start()
             started = time.monotonic()
-            path = open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=10)
+            path = open_data.open_data_file(self.edition, "json", wait=10)
             writer.join()
         self.assertEqual(path, self.path)
         self.assertEqual(write.call_count, 0)
         self.assertGreaterEqual(time.monotonic() - started, 0.25)
 
     def test_a_request_gives_up_after_the_wait(self):
-        with self.another_writer(), self.assertRaises(open_data.StillWriting):
-            open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=0.2)
+        with jobs.job_claim(self.key), self.assertRaises(open_data.StillWriting):
+            open_data.open_data_file(self.edition, "json", wait=0.2)
         self.assertFalse(self.path.exists())
 
-    def test_a_writer_that_died_leaves_no_lock_behind(self):
-        with self.another_writer():
-            partial = self.path.with_name(self.path.name + ".x1y2.part")
-            partial.write_text("{", encoding="utf-8")  # released without finishing, as when killed
-        path = open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=0.2)
+    def test_two_runs_never_hold_the_same_state(self):
+        with jobs.job_claim(self.key):
+            self.assertEqual(job_state(self.key).state, "running")
+            with self.assertRaises(jobs.JobBusy):
+                open_data.open_data_build(self.edition)
+            with self.assertRaisesMessage(CommandError, "正由后台任务生成"):
+                call_command("open_data_build", stdout=io.StringIO())
+            job = open_data.open_data_build_start(self.edition)  # queued again: nothing new
+            self.assertEqual(BackgroundJob.objects.filter(key=self.key).count(), 1)
+            self.assertEqual(job.task_id, "")
+        self.assertEqual(job_state(self.key).state, "none")
+
+    def test_a_killed_writer_is_taken_over_and_its_half_file_removed(self):
+        """A worker killed mid-file leaves its row (no more heartbeat) and a .part file behind."""
+        long_ago = timezone.now() - datetime.timedelta(minutes=5)
+        BackgroundJob.objects.create(key=self.key, token="00000000-0000-0000-0000-000000000001",
+                                     enqueued_at=long_ago, started_at=long_ago, heartbeat_at=long_ago)
+        partial = self.path.with_name(self.path.name + ".x1y2.part")
+        partial.write_text("{", encoding="utf-8")
+        self.assertEqual(job_state(self.key).state, "stale")
+        path = open_data.open_data_file(self.edition, "json", wait=5)
         self.assertEqual(json.loads(path.read_text(encoding="utf-8")), permit_catalogue_json(self.edition))
         self.assertFalse(partial.exists())
+        self.assertFalse(BackgroundJob.objects.filter(key=self.key).exists())
 
-    def test_when_no_writer_process_can_be_started_the_request_writes_the_file(self):
-        with override_settings(OPEN_DATA_BACKGROUND=True), mock.patch.object(sys, "executable", "/nonexistent/python"), \
-                self.assertLogs("permits.catalogue.services.open_data", "ERROR"):
-            path = open_data.open_data_file(self.edition, "json", stamp=self.stamp, wait=5)
-        self.assertEqual(json.loads(path.read_text(encoding="utf-8")), permit_catalogue_json(self.edition))
+    def test_a_run_whose_key_was_taken_over_stops_writing(self):
+        with jobs.job_claim(self.key) as beat:
+            long_ago = timezone.now() - datetime.timedelta(minutes=5)
+            BackgroundJob.objects.filter(key=self.key).update(heartbeat_at=long_ago)
+            with jobs.job_claim(self.key):  # the next run, after this one went silent
+                with self.assertRaises(jobs.JobTakenOver):
+                    beat("csv 已生成")
 
-    def test_the_download_answers_503_while_another_process_writes(self):
-        self.path = self.path.with_name(f"permits-{self.edition.pk}-{open_data.open_data_stamp(self.edition)}.csv")
-        self.path.unlink(missing_ok=True)
-        with self.another_writer(), mock.patch.object(open_data, "REQUEST_WAIT", 0.2):
+    def test_a_live_run_beats_and_reports_progress(self):
+        with jobs.job_claim(self.key) as beat:
+            beat("csv 已生成")
+            state = job_state(self.key)
+        self.assertEqual((state.state, state.progress), ("running", "csv 已生成"))
+        self.assertIsNotNone(state.heartbeat_at)
+
+    def test_the_download_answers_503_while_another_run_writes(self):
+        self.path = self.path.with_suffix(".csv")
+        with jobs.job_claim(self.key), mock.patch.object(open_data, "REQUEST_WAIT", 0.2):
             response = self.client.get("/permits/export.csv")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response["Retry-After"], str(open_data.RETRY_AFTER))
         self.assertEqual(response["Cache-Control"], "no-store")
         self.assertContains(response, "<h1>开放数据文件正在生成</h1>", status_code=503, html=False)
         self.assertContains(response, f"请在 {open_data.RETRY_AFTER} 秒后重试", status_code=503)
-        written = self.client.get("/permits/export.csv")  # the lock is released: this request writes it
+        written = self.client.get("/permits/export.csv")  # the key is free: this request's job writes it
         b"".join(written.streaming_content)  # sent to the end, which ends the request as a server does
         self.assertEqual(written.status_code, 200)
 
@@ -198,9 +219,9 @@ class OpenDataBuildCommandTests(TestCase):
         call_command("open_data_build", stdout=out)
         stamp = open_data.open_data_stamp(self.edition)
         folder = Path(settings.MEDIA_ROOT) / "open-data"
-        names = {f"permits-{self.edition.pk}-{stamp}.{ext}" for ext in ("csv", "csv.gz", "xlsx", "json", "json.gz")}
+        names = {f"permits-{self.edition.pk}-{stamp}.{ext}" for ext in FILE_ENDINGS}
         self.assertLessEqual(names, {path.name for path in folder.iterdir()})
-        self.assertEqual(list(folder.glob(f"permits-{self.edition.pk}-*.lock")), [])
+        self.assertFalse(BackgroundJob.objects.exists())  # the key is given back
         self.assertIn("开放数据文件已就绪", out.getvalue())
         with mock.patch.object(open_data, "_write") as write:
             call_command("open_data_build", "--edition", str(self.edition.pk), stdout=io.StringIO())
@@ -275,50 +296,3 @@ class NoPublishedCatalogueTests(TestCase):
     def test_nothing_published_is_an_error_in_chinese(self):
         with self.assertRaisesMessage(CommandError, "暂无已发布的行政许可事项清单"):
             call_command("open_data_build")
-
-
-class BackgroundBuildTests(TransactionTestCase):
-    """The real command, in a process of its own, writes the files: after a publish, or for the
-    first download that finds a file missing."""
-
-    def setUp(self):
-        db = connection.settings_dict
-        if db["ENGINE"] != "django.db.backends.postgresql":
-            self.skipTest("需要 PostgreSQL：SQLite 测试库在内存中，另一个进程看不到")
-        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        # The child process reads the environment: point it at the test database and media folder.
-        environment = mock.patch.dict(os.environ, {"DATABASE_URL": url, "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)})
-        environment.start()
-        self.addCleanup(environment.stop)
-        for name in ("DATABASE_REPLICA_URL", "REDIS_URL"):
-            os.environ.pop(name, None)
-        self.enterContext(override_settings(OPEN_DATA_BACKGROUND=True))
-        self.folder = Path(settings.MEDIA_ROOT) / "open-data"
-
-    def files(self, edition):
-        stamp = open_data.open_data_stamp(edition)
-        return [self.folder / f"permits-{edition.pk}-{stamp}.{ext}" for ext in ("csv", "csv.gz", "xlsx", "json", "json.gz")]
-
-    def test_publish_starts_the_background_build(self):
-        edition = build_catalogue(items=2, subs=1, handlings=1)
-        edition_publish(edition)  # autocommit: the publish's on_commit work runs here
-        edition.refresh_from_db()
-        expected = self.files(edition)
-        deadline = time.monotonic() + 60
-        while not all(path.exists() for path in expected) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        self.assertEqual([path.name for path in expected if not path.exists()], [])
-        self.assertEqual(json.loads(expected[3].read_text(encoding="utf-8")), permit_catalogue_json(edition))
-
-    def test_a_download_that_finds_no_file_starts_the_build_and_waits_for_it(self):
-        with override_settings(OPEN_DATA_BACKGROUND=False):
-            edition = build_catalogue(items=2, subs=1, handlings=1)
-            edition_publish(edition)
-        edition.refresh_from_db()
-        for path in self.files(edition):
-            path.unlink(missing_ok=True)
-        with mock.patch.object(open_data, "_write", side_effect=AssertionError("written in the request")):
-            response = self.client.get("/permits/export.json")
-            body = b"".join(response.streaming_content)
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(json.loads(body), permit_catalogue_json(edition))

@@ -31,6 +31,16 @@ class RouterDecisionTests(SimpleTestCase):
         self._as(True)
         self.assertEqual(self.router.db_for_read(PermitCatalogue), REPLICA)
 
+    def test_job_bookkeeping_is_read_from_the_primary_even_in_public_requests(self):
+        from django_tasks_db.models import DBTaskResult
+
+        from permits.models import BackgroundJob
+
+        self._as(True)
+        for model in (BackgroundJob, DBTaskResult):
+            with self.subTest(model=model.__name__):
+                self.assertEqual(self.router.db_for_read(model), PRIMARY)
+
     def test_staff_reads_go_to_the_primary(self):
         self._as(False)
         self.assertEqual(self.router.db_for_read(PermitCatalogue), PRIMARY)

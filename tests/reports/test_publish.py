@@ -32,7 +32,10 @@ class PublishTests(PrivateMediaMixin, TestCase):
         self.assertFalse(AnnualReport.objects.get(pk=self.data["report"].pk).is_published)
 
     def test_published_report_stays_as_published(self):
-        report = report_publish(self.data["report"], user=self.reviewer, published_on=datetime.date(2025, 2, 20))
+        # The publish's after-commit job renders the frozen PDF (run where queued: tests/conftest.py).
+        with self.captureOnCommitCallbacks(execute=True):
+            report = report_publish(self.data["report"], user=self.reviewer, published_on=datetime.date(2025, 2, 20))
+        report.refresh_from_db()
         self.assertTrue(report.is_published)
         self.assertTrue(report.frozen_pdf.name)
         expected_items = self.data["expected"]["permit_items"]
@@ -58,7 +61,9 @@ class PublishTests(PrivateMediaMixin, TestCase):
         self.assertIn("2025年2月20日", compact(pdf_text(pdf_before)))
 
     def test_lost_frozen_file_is_rendered_again_from_the_frozen_content(self):
-        report = report_publish(self.data["report"], user=self.reviewer)
+        with self.captureOnCommitCallbacks(execute=True):
+            report = report_publish(self.data["report"], user=self.reviewer)
+        report.refresh_from_db()
         from django.core.files.storage import default_storage
 
         default_storage.delete(report.frozen_pdf.name)

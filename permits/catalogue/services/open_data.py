@@ -4,21 +4,16 @@ A published edition is locked, so a file named after the edition's identity and 
 "state") never goes stale; writing row by row keeps memory flat however large the catalogue is.
 With several app servers MEDIA_ROOT is shared storage, so each file is written once for all.
 
-The files of a state are written by one process at a time, under an flock on `<state>.lock` that
-the kernel releases if the writer dies. With OPEN_DATA_BACKGROUND on (the default) that writer is
-`manage.py open_data_build` in a process of its own, started by a publish or by the first download
-that finds a file missing: a large catalogue is never cut off by the server's request timeout. A
-request waits for its file at most REQUEST_WAIT seconds, then the view answers 503.
+The files of a state are written by one run at a time: the background job `open_data_build_task`
+(permits.catalogue.tasks), queued by a publish or by the first download that finds a file missing, or the
+staff command `manage.py open_data_build`, both under the state's job key (permits.kernel.jobs.services).
+A large catalogue is never cut off by the server's request timeout; a request waits for its file
+at most REQUEST_WAIT seconds, then the view answers 503.
 """
-import fcntl
 import gzip
-import logging
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -28,8 +23,8 @@ from permits.kernel.importing.formats import write_csv_to, write_xlsx_to
 from permits.catalogue.selectors.catalogue import permit_catalogue_json_chunks
 from permits.kernel.selectors import current_published
 from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
+from permits.kernel.jobs.services import job_claim, job_enqueue
 
-logger = logging.getLogger(__name__)
 
 # In the order open_data_build writes them: the slowest last.
 FORMATS = ("csv", "json", "xlsx")
@@ -43,7 +38,7 @@ WAIT_STEP = 0.05
 
 
 class StillWriting(Exception):
-    """Another process is writing the file and did not finish within the wait."""
+    """The file is being written by a background job that did not finish within the wait."""
 
 
 # Raise when the same data would give other file contents (columns, layout): a deploy then replaces
@@ -60,15 +55,22 @@ def _folder():
     return Path(settings.MEDIA_ROOT) / "open-data"
 
 
-def _write(edition, fmt, path):
+def _beating(rows, beat):
+    """The rows, calling beat() between them: a long file keeps its job's heartbeat going."""
+    for row in rows:
+        beat()
+        yield row
+
+
+def _write(edition, fmt, path, beat=lambda progress=None: None):
     if fmt == "csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as stream:
-            write_csv_to(stream, PERMIT_HEADERS, permit_export_rows(edition))
+            write_csv_to(stream, PERMIT_HEADERS, _beating(permit_export_rows(edition), beat))
     elif fmt == "xlsx":
-        write_xlsx_to(path, PERMIT_HEADERS, permit_export_rows(edition), title="行政许可事项清单")
+        write_xlsx_to(path, PERMIT_HEADERS, _beating(permit_export_rows(edition), beat), title="行政许可事项清单")
     else:
         with open(path, "w", encoding="utf-8") as stream:
-            for piece in permit_catalogue_json_chunks(edition):
+            for piece in _beating(permit_catalogue_json_chunks(edition), beat):
                 stream.write(piece)
 
 
@@ -78,7 +80,7 @@ def _gzip(source, target):
 
 
 def _write_once(path, write):
-    """Write beside and rename, so a reader never sees half a file (call with the state's lock)."""
+    """Write beside and rename, so a reader never sees half a file (call holding the state's key)."""
     for stale in path.parent.glob(f"{path.name}.*.part"):  # left by a writer that was killed
         stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.", suffix=".part")
@@ -103,40 +105,15 @@ def _files(first=None):
             yield fmt, True
 
 
-def _ensure(edition, folder, state, fmt, compressed):
-    """Write the plain file if missing, then its .gz if asked and missing (call with the state's lock)."""
+def _ensure(edition, folder, state, fmt, compressed, beat):
+    """Write the plain file if missing, then its .gz if asked and missing (call holding the state's key)."""
     plain = _path(folder, state, fmt)
     if not plain.exists():
-        _write_once(plain, lambda target: _write(edition, fmt, target))
+        _write_once(plain, lambda target: _write(edition, fmt, target, beat))
     packed = _path(folder, state, fmt, compressed=True)
     if compressed and not packed.exists():
         _write_once(packed, lambda target: _gzip(plain, target))
-
-
-def _lock(handle, wait, done=lambda: False):
-    """Take the flock of an open lock file, held until the file is closed: True once held, False
-    if done() came true while waiting, StillWriting after `wait` seconds."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if done():
-                return False
-            if time.monotonic() > deadline:
-                raise StillWriting(Path(handle.name).name) from None
-            time.sleep(WAIT_STEP)
-
-
-def _being_written(lock_path):
-    """Whether some process holds this lock right now."""
-    with open(lock_path, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released as the file closes
-        except BlockingIOError:
-            return True
-        return False
+    beat(f"{packed.name if compressed else plain.name} 已生成")
 
 
 def _prune(folder, keep, among="permits-"):
@@ -146,51 +123,44 @@ def _prune(folder, keep, among="permits-"):
             old.unlink(missing_ok=True)
 
 
-def open_data_file(edition, fmt, *, stamp, compressed=False, wait=None):
-    """The path of the `fmt` file of `edition` in state `stamp` (its .gz with `compressed`, for csv
-    and json), once written; StillWriting if that takes longer than `wait` seconds."""
+def open_data_state(edition):
+    """The name shared by the files of the edition's current state, and the key of the job writing them."""
+    return f"permits-{edition.pk}-{open_data_stamp(edition)}"
+
+
+def open_data_job_key(edition):
+    return f"open-data:{open_data_state(edition)}"
+
+
+def open_data_file(edition, fmt, *, compressed=False, wait=None):
+    """The path of the `fmt` file of `edition` (its .gz with `compressed`, for csv and json), once
+    written: a missing file queues the build (once per state) and is waited for; StillWriting if
+    that takes longer than `wait` seconds."""
     if fmt not in FORMATS or (compressed and fmt not in GZIP_FORMATS):
         raise ValueError(fmt)
     wait = REQUEST_WAIT if wait is None else wait
-    folder = _folder()
-    state = f"permits-{edition.pk}-{stamp}"
-    path = _path(folder, state, fmt, compressed)
+    path = _path(_folder(), open_data_state(edition), fmt, compressed)
     if path.exists():  # the common case: nothing more to do
         return path
-    folder.mkdir(parents=True, exist_ok=True)
-    lock_path = folder / f"{state}.lock"
+    open_data_build_start(edition, first=fmt)
     deadline = time.monotonic() + wait
-    started = False
     while not path.exists():
-        # Nobody is writing: start the writer process, or (when that is off) write here.
-        if not started and not _being_written(lock_path):
-            started = open_data_build_start(edition, first=fmt) is not None
-            if not started:
-                with open(lock_path, "a") as lock:
-                    if _lock(lock, deadline - time.monotonic(), done=path.exists):
-                        _ensure(edition, folder, state, fmt, compressed)
-                _prune(folder, keep=f"{state}.", among=f"permits-{edition.pk}-")
-                break
         if time.monotonic() > deadline:
             raise StillWriting(path.name)
         time.sleep(WAIT_STEP)
     return path
 
 
-def open_data_build(edition, *, first=None, wait=3600):
-    """Write every open-data file of `edition` in its current state, then remove the files of every
-    edition and state but the one served now (this one, unless a newer one was published); the
-    paths, plain before compressed, in FORMATS order but the `first` format (one waited for) first."""
+def open_data_write(edition, *, first=None, beat=lambda progress=None: None):
+    """Write every missing open-data file of `edition` in its current state (call holding the state's
+    job key), then remove the files of every edition and state but the one served now (this one,
+    unless a newer one was published); the paths, plain before compressed, in FORMATS order but the
+    `first` format (one waited for) first."""
     folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
-    state = f"permits-{edition.pk}-{open_data_stamp(edition)}"
-    lock_path = folder / f"{state}.lock"
-    with open(lock_path, "a") as lock:
-        _lock(lock, wait)
-        for fmt, compressed in _files(first):
-            _ensure(edition, folder, state, fmt, compressed)
-        # Every file exists now: whoever takes a lock on this state after us finds them all.
-        lock_path.unlink(missing_ok=True)
+    state = open_data_state(edition)
+    for fmt, compressed in _files(first):
+        _ensure(edition, folder, state, fmt, compressed, beat)
     # Decided now, from the database (a remembered read may be another process's stale one): a newer
     # edition published meanwhile keeps its files.
     current = current_published(type(edition), scope=getattr(edition, type(edition).scope_field))
@@ -201,22 +171,16 @@ def open_data_build(edition, *, first=None, wait=3600):
     return [_path(folder, state, fmt, compressed) for fmt, compressed in _files(first)]
 
 
+def open_data_build(edition, *, first=None):
+    """open_data_write here and now, holding the state's job key (the staff command);
+    JobBusy while a background job writes the same state."""
+    with job_claim(open_data_job_key(edition)) as beat:
+        return open_data_write(edition, first=first, beat=beat)
+
+
 def open_data_build_start(edition, *, first=None):
-    """Start `manage.py open_data_build` for `edition` in a process of its own, with this process's
-    environment; None if OPEN_DATA_BACKGROUND is off or the process cannot be started."""
-    if not settings.OPEN_DATA_BACKGROUND:
-        return None
-    command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "open_data_build", "--edition", str(edition.pk)]
-    if first:
-        command += ["--first", first]
-    try:
-        process = subprocess.Popen(
-            command,
-            cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
-        )
-    except OSError:
-        logger.exception("could not start open_data_build for edition %s", edition.pk)
-        return None
-    # Reaps the finished process, so none is left as a zombie of this worker.
-    threading.Thread(target=process.wait, daemon=True).start()
-    return process
+    """Queue the background build of `edition`'s files (a publish, a download finding a file missing);
+    nothing new if that state's build is already queued or running. The job's row."""
+    from permits.catalogue.tasks import open_data_build_task  # the task module imports this one
+
+    return job_enqueue(open_data_build_task, open_data_job_key(edition), edition_id=edition.pk, first=first)

@@ -1,15 +1,17 @@
-"""python manage.py open_data_build [--edition ID]: write the open-data files ahead of the first download."""
+"""python manage.py open_data_build [--edition ID]: write the open-data files here and now, under the
+same job key as the background build (so never at the same time as it)."""
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from permits.models import PermitCatalogue
 from permits.catalogue.selectors.catalogue import published_permit_catalogue
+from permits.kernel.jobs.services import JobBusy
 from permits.catalogue.services.open_data import FORMATS, open_data_build
 
 
 class Command(BaseCommand):
-    help = "生成已发布行政许可事项清单的开放数据文件（CSV、Excel、JSON 及其 gzip 压缩版），已有的不重写。发布清单后会自动在后台运行。"
+    help = "生成已发布行政许可事项清单的开放数据文件（CSV、Excel、JSON 及其 gzip 压缩版），已有的不重写。发布清单后由后台任务（db_worker）自动生成。"
 
     def add_arguments(self, parser):
         parser.add_argument("--edition", type=int, help="清单编号（默认：当前已发布的市本级清单）")
@@ -32,7 +34,10 @@ class Command(BaseCommand):
                 )
                 return
         started = time.monotonic()
-        paths = open_data_build(target, first=first)
+        try:
+            paths = open_data_build(target, first=first)
+        except JobBusy:
+            raise CommandError(f"《{target}》的开放数据文件正由后台任务生成，请稍后再运行或直接等它完成。") from None
         if not all(path.exists() for path in paths):
             self.stdout.write(f"《{target}》生成期间已有更新的清单发布，它的文件已删除。")
             return

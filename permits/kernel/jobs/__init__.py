@@ -1,0 +1,1 @@
+"""Background jobs on django-tasks: one job per key, heartbeats, take-over of a dead worker."""
