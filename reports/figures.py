@@ -3,7 +3,7 @@ from the data of a year, and the public page that lists what was counted."""
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable, Optional
 
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,7 @@ class Figure:
     compute: Optional[Callable] = None  # (YearData) -> value or None; None for staff-entered
     url: Optional[Callable] = None  # (YearData) -> public path or ""
     kind: str = "count"  # count | text | percent
+    aliases: tuple = ()  # further Chinese names staff may type, beside the label
 
     @property
     def computed(self):
@@ -95,10 +96,12 @@ def _const(path):
 COMPUTED = [
     Figure("permit_catalogue_title", _("行政许可事项清单名称"), lambda d: _title(d.permit_edition),
            _const(PERMITS_URL), "text"),
-    Figure("permit_items", _("行政许可事项数"), lambda d: d.permit_count(PermitItem), _const(PERMITS_URL)),
-    Figure("permit_sub_items", _("行政许可子项数"), lambda d: d.permit_count(SubItem), _const(PERMITS_URL)),
+    Figure("permit_items", _("行政许可事项数"), lambda d: d.permit_count(PermitItem), _const(PERMITS_URL),
+           aliases=("许可事项数", "事项数")),
+    Figure("permit_sub_items", _("行政许可子项数"), lambda d: d.permit_count(SubItem), _const(PERMITS_URL),
+           aliases=("子项数",)),
     Figure("permit_handling_items", _("业务办理项数"), lambda d: d.permit_count(HandlingItem),
-           _const(PERMITS_URL)),
+           _const(PERMITS_URL), aliases=("办理项数",)),
     Figure("intermediary_list_title", _("中介服务事项清单名称"), lambda d: _title(d.intermediary_list),
            _const(INTERMEDIARIES_URL), "text"),
     Figure("intermediary_services", _("中介服务事项数"), _intermediary_count, _const(INTERMEDIARIES_URL)),
@@ -141,6 +144,28 @@ COMPUTED_KEYS = frozenset(f.key for f in COMPUTED)
 
 def known_keys():
     return list(REGISTRY)
+
+
+@lru_cache(maxsize=1)
+def chinese_names():
+    """{Chinese name: key}: every figure's label (without its quotation marks too) and aliases."""
+    names = {}
+    for figure in REGISTRY.values():
+        label = str(figure.label)
+        for name in (label, label.replace("“", "").replace("”", ""), *figure.aliases):
+            names.setdefault(name, figure.key)
+    return names
+
+
+def placeholder_name(key, label=""):
+    """The Chinese name staff type for a figure: the registry's label, else the entered one."""
+    figure = REGISTRY.get(key)
+    return str(figure.label) if figure else (label or key)
+
+
+def figure_key(name):
+    """The registry key a placeholder name stands for (English key or Chinese name); else the name."""
+    return name if name in REGISTRY else chinese_names().get(name, name)
 
 
 def format_value(value, kind="count", fmt=None):

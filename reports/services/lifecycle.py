@@ -41,7 +41,7 @@ def report_publish(report, *, user=None, published_on=None):
     report.published_on = published_on or report.published_on or timezone.localdate()
     content = report_check_publishable(report)
     content["published_on"] = report.published_on.isoformat()
-    pdf = report_build_pdf(report, content=content)
+    pdf = report_build_pdf(report, content=content, draft=False)
     content["state"] = content_key(content)
     report.frozen_figures = content
     report.status = EditionStatus.PUBLISHED

@@ -167,7 +167,7 @@ class AdminTests(PrivateMediaMixin, TestCase):
         response = self.client.post(reverse("admin:reports_annualreport_change", args=[report.pk]), data)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "unknown_figure")
-        self.assertContains(response, "可用的名称有")
+        self.assertContains(response, "最接近的名称")
         self.assertFalse(ReportSection.objects.filter(heading="新增").exists())
 
 
