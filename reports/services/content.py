@@ -8,14 +8,14 @@ from django.contrib.staticfiles import finders
 from django.template.loader import get_template, render_to_string
 
 from permits.selectors.onething import one_thing_reductions_for_year
-from reports.chart import reduction_chart_svg
+from reports.chart import percent_text, reduction_chart_svgs
 from reports.figures import figures_for_year
 from reports.models import ReportSection
 from reports.services.document import published_text, report_blocks
 from reports.placeholders import missing_in, placeholders_in, render_inline, render_paragraphs
 
 # Bump when code changes what a given state renders to; template and style edits are caught by layout_digest.
-LAYOUT_VERSION = "4"
+LAYOUT_VERSION = "5"
 LAYOUT_FILES = ("reports/report_pdf.html", "reports/includes/sections.html", "reports/includes/lines.html")
 
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -135,7 +135,8 @@ def report_context(content, *, links=True, chart_inline=True):
         "published_text": published_text(content),
         "intro": render_paragraphs(content.get("intro", ""), figures, links=links),
         "sections": sections,
-        "chart_svg": reduction_chart_svg(content.get("chart") or []),
+        "chart_svgs": reduction_chart_svgs(content.get("chart") or []),
+        "chart_rows": [(name, percent_text(value)) for name, value in content.get("chart") or []],
         "chart_caption": f"{content['year']}年“高效办成一件事”综合压减率",
     }
 
