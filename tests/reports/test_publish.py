@@ -50,7 +50,7 @@ class PublishTests(PrivateMediaMixin, TestCase):
 
         html_after = self.client.get("/reports/2024/")
         self.assertEqual(html_after.content, html_before.content)
-        self.assertContains(html_after, f'data-figure="permit_items" href="/permits/" title="行政许可事项数">{expected_items}</a>')
+        self.assertContains(html_after, f'data-figure="permit_items" href="/permits/editions/2023%E5%B9%B4%E7%89%88/#items" title="行政许可事项数">{expected_items}</a>')
         pdf_response = self.client.get("/reports/2024.pdf")
         self.assertEqual(b"".join(pdf_response.streaming_content), pdf_before)
         self.assertIn("public", pdf_response["Cache-Control"])
