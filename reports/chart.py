@@ -1,7 +1,7 @@
 """The report's chart, drawn by the project as SVG from the data: each measured bundle's reduction.
 
 Labels are never cut: a long name wraps onto as many lines as it needs and its bar grows with it.
-A long list is drawn as several charts of at most ROWS_PER_CHART bars, each fitting a PDF page.
+A long list is drawn as several charts, each no taller than MAX_HEIGHT, so each fits a PDF page.
 """
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -13,7 +13,8 @@ LABEL_WIDTH = 230
 LABEL_CHARS = 22  # 10-unit CJK characters in the label column, with its 6-unit margin
 BAR_WIDTH = 170
 FONT = "Noto Sans CJK SC"
-ROWS_PER_CHART = 25
+# viewBox units; 450 units span the 156 mm block, so 480 units are 166 mm: room left for the title.
+MAX_HEIGHT = 480
 
 
 def wrap_label(name, limit=LABEL_CHARS):
@@ -38,13 +39,17 @@ def chart_description(rows):
     return "；".join(f"{name}：{percent_text(fraction)}" for name, fraction in rows)
 
 
+def _row_height(lines):
+    return max(BAR_HEIGHT, len(lines) * LINE_HEIGHT)
+
+
 def reduction_chart_svg(rows, *, title="“高效办成一件事”压减率"):
     """Horizontal bars for [(name, fraction)]; empty string without rows."""
     if not rows:
         return ""
     top = 24
     wrapped = [wrap_label(name) for name, _ in rows]
-    heights = [max(BAR_HEIGHT, len(lines) * LINE_HEIGHT) for lines in wrapped]
+    heights = [_row_height(lines) for lines in wrapped]
     height = top + sum(heights) + GAP * len(rows) + 16
     width = LABEL_WIDTH + BAR_WIDTH + 50
     label = f"{title}：{chart_description(rows)}"
@@ -77,6 +82,16 @@ def reduction_chart_svg(rows, *, title="“高效办成一件事”压减率"):
     return mark_safe("".join(parts))
 
 
-def reduction_chart_svgs(rows, *, per_chart=ROWS_PER_CHART):
-    """One chart per `per_chart` rows, so none is taller than a page."""
-    return [reduction_chart_svg(rows[i:i + per_chart]) for i in range(0, len(rows), per_chart)]
+def reduction_chart_svgs(rows, *, max_height=MAX_HEIGHT):
+    """Charts of consecutive rows, each at most `max_height` tall, so none is cut at a page's end."""
+    chunks, chunk, height = [], [], 24 + 16
+    for row in rows:
+        step = _row_height(wrap_label(row[0])) + GAP
+        if chunk and height + step > max_height:
+            chunks.append(chunk)
+            chunk, height = [], 24 + 16
+        chunk.append(row)
+        height += step
+    if chunk:
+        chunks.append(chunk)
+    return [reduction_chart_svg(chunk) for chunk in chunks]

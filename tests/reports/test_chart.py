@@ -8,6 +8,7 @@ from reports.chart import reduction_chart_svg
 from reports.services import report_build_pdf
 from tests.reports.base import compact, make_user, pdf_text
 from tests.reports.factories import OneThingFactory, build_2024
+from tests.reports.glyphs import BLOCK_BOTTOM, page_lines
 
 LONG_NAME = "二手房转移登记及水电气联动过户网络宽带有线电视同步变更“一件事”"  # 33 characters
 
@@ -44,11 +45,20 @@ class ChartInDocumentsTests(TestCase):
         cls.names = list(OneThing.objects.of_year(2024).exclude(days_after=None).values_list("name", flat=True))
         cls.staff = make_user("staff")
 
-    def test_every_label_whole_in_the_pdf(self):
-        text = compact(pdf_text(report_build_pdf(self.data["report"])).split("附件", 1)[1])
+    def test_every_label_whole_in_the_pdf_and_inside_the_page(self):
+        pdf = report_build_pdf(self.data["report"])
+        text = compact(pdf_text(pdf).split("附件", 1)[1])
         self.assertGreater(len(self.names), 60)
         for name in self.names:
             self.assertIn(name, text)
+        pages = page_lines(pdf)
+        start = next(i for i, lines in enumerate(pages) if any(
+            "".join(c[0] for c in line["chars"]) == "附件" for line in lines))
+        self.assertGreater(len(pages) - start, 1)  # the bars go on over more than one page
+        for lines in pages[start:]:
+            for line in lines:
+                if line["size"] != 14.0 and "草稿" not in "".join(c[0] for c in line["chars"]):
+                    self.assertLess(line["y"], BLOCK_BOTTOM, line)  # nothing drawn past the block's foot
 
     def test_html_has_a_data_table_after_the_chart(self):
         self.client.force_login(self.staff)

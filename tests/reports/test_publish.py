@@ -112,7 +112,14 @@ class AdminTests(PrivateMediaMixin, TestCase):
         self.assertContains(response, "{permit_items}")
         self.assertContains(response, "/reports/2024/")
         self.assertContains(response, "/reports/2024.pdf")
+        self.assertContains(response, "/reports/2024.docx")
+        self.assertContains(response, "/reports/2024.ofd")
         self.assertContains(response, reverse("admin:reports_annualreport_publish", args=[report.pk]))
+        # Each figure: the Chinese name staff may type, the English one, its value and its source page.
+        self.assertContains(response, "<tr><td><code>{行政许可事项数}</code></td><td><code>{permit_items}</code></td>"
+                                      "<td>行政许可事项数</td>\n<td>3</td>\n"
+                                      '<td><a href="/permits/editions/2023%E5%B9%B4%E7%89%88/#items"', html=False)
+        self.assertContains(response, "<td><code>{法治专题会议次数}</code></td><td><code>{law_meetings}</code></td>")
 
     def test_admin_publish_requires_reviewer(self):
         from django.contrib.auth.models import Permission
