@@ -1,10 +1,14 @@
 """Every figure of the 2024 report links to a page listing what was counted, with the same number,
 and publishing a later edition does not change what those links show."""
 import datetime
+import io
 import re
+import zipfile
 from html import unescape
 
 from django.test import TestCase
+from docx import Document
+from pypdf import PdfReader
 
 from permits.models import PermitCatalogue
 from permits.services.editions import edition_publish
@@ -91,6 +95,20 @@ class FigureLinkTests(PrivateMediaMixin, TestCase):
                 # Same rows and counts; only the notice now says the edition was replaced.
                 self.assertEqual(text.replace("本版本已被后续版本替代，以下为其发布时的内容。", "现行版本。"),
                                  pages[key], key)
+
+    def test_published_downloads_carry_no_draft_mark(self):
+        pdf = b"".join(self.client.get("/reports/2024.pdf").streaming_content)
+        reader = PdfReader(io.BytesIO(pdf))
+        self.assertNotIn("草稿", "".join(page.extract_text() for page in reader.pages).replace(" ", ""))
+        self.assertNotIn("草稿", reader.metadata.get("/Keywords", ""))
+        document = Document(io.BytesIO(b"".join(self.client.get("/reports/2024.docx").streaming_content)))
+        self.assertEqual("".join(p.text for p in document.sections[0].header.paragraphs), "")
+        ofd = b"".join(self.client.get("/reports/2024.ofd").streaming_content)
+        with zipfile.ZipFile(io.BytesIO(ofd)) as package:
+            self.assertNotIn("草稿", package.read("OFD.xml").decode())
+            for name in package.namelist():
+                if name.endswith("Content.xml"):
+                    self.assertNotIn("草稿", package.read(name).decode())
 
     def test_unknown_or_draft_edition_is_404(self):
         self.assertEqual(self.client.get("/permits/editions/1999年版/").status_code, 404)
