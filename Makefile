@@ -26,7 +26,8 @@ fonts: system-packages
 	  if [ "$$(id -u)" != "0" ]; then echo "缺少报告字体，请以 root 执行: make fonts"; exit 1; fi; \
 	  echo "正在安装报告字体: $(FANDOL_FILES)"; \
 	  tmp=$$(mktemp -d) && chmod 777 $$tmp && \
-	  (cd $$tmp && apt-get download -q texlive-lang-chinese) && mkdir -p $(FANDOL_DIR) && \
+	  (cd $$tmp && { apt-get download -q texlive-lang-chinese || { apt-get update -q && apt-get download -q texlive-lang-chinese; }; }) && \
+	  mkdir -p $(FANDOL_DIR) && \
 	  dpkg-deb --fsys-tarfile $$tmp/texlive-lang-chinese_*.deb \
 	    | tar -x -C $(FANDOL_DIR) --strip-components=9 $(addprefix $(FANDOL_SRC)/,$(FANDOL_FILES)) && \
 	  fc-cache -f $(FANDOL_DIR); rc=$$?; rm -rf $$tmp; exit $$rc; \
