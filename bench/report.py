@@ -58,6 +58,15 @@ def build_data():
     return "factories"
 
 
+def peak_rss_mb():
+    """This process's own peak RSS (VmHWM): ru_maxrss would also count the parent's peak, kept across exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child_render(workdir, extension):
     """Run in a fresh process: one cold render of `extension`; prints JSON with seconds and peak RSS."""
     setup_django(workdir)
@@ -77,14 +86,16 @@ def child_render(workdir, extension):
         import weasyprint  # noqa: F401
 
         import_s = time.perf_counter() - start
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     data = build(report, content=content)
     cold = time.perf_counter() - start
-    cold_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cold_cpu = time.process_time() - cpu_start  # less sensitive than wall time to other load on the machine
+    cold_peak_mb = peak_rss_mb()
     start = time.perf_counter()
     build(report, content=content)
     warm = time.perf_counter() - start
-    print(json.dumps({"import_s": import_s, "cold_s": cold, "warm_s": warm, "peak_mb": cold_peak_mb,
+    print(json.dumps({"import_s": import_s, "cold_s": cold, "cold_cpu_s": cold_cpu, "warm_s": warm,
+                      "peak_mb": cold_peak_mb,
                       "bytes": len(data)}))
 
 
@@ -124,11 +135,13 @@ def main():
             child = children[extension]
             report_line.update({
                 f"{extension}_bytes": child["bytes"], f"{extension}_cold_s": round(child["cold_s"], 3),
+                f"{extension}_cold_cpu_s": round(child["cold_cpu_s"], 3),
                 f"{extension}_second_s": round(child["warm_s"], 3),
                 f"{extension}_peak_rss_mb": round(child["peak_mb"], 1),
                 f"{extension}_cached_median_ms": round(cached[extension][0], 2),
                 f"{extension}_cached_max_ms": round(cached[extension][1], 2),
             })
+        report_line["load_average_1min"] = round(os.getloadavg()[0], 2)
         print(json.dumps(report_line, ensure_ascii=False, indent=2))
         ok = (all(children[e]["cold_s"] <= TARGETS[f"{e}_s"] for e in FORMATS)
               and all(cached[e][0] <= TARGETS["cached_ms"] for e in FORMATS)
