@@ -11,13 +11,32 @@ BENCH_SCALES ?= 1,10,100
 # chromium for browser tests, redis for the shared cache, wrk for load, poppler for PDF checks.
 DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 chromium redis-server wrk poppler-utils
 
-.PHONY: setup system-packages venv migrate run test bench serve worker clean
 
 # The background worker (open-data files, PDFs) beside the web server, stopped when the server stops.
 WITH_WORKER = $(PY) manage.py db_worker --no-reload -v 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM;
 
-setup: system-packages venv migrate
+# The report's 仿宋 body and heavy-Song title (GB/T 9704): FandolFang and FandolSong-Bold, taken out of
+# Debian's texlive-lang-chinese (49 MB download) without installing TeX (265 MB with its dependencies).
+FANDOL_DIR := /usr/local/share/fonts/fandol
+FANDOL_FILES := FandolFang-Regular.otf FandolSong-Bold.otf
+FANDOL_SRC := ./usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
+
+.PHONY: setup system-packages fonts venv migrate run test bench serve worker clean
+
+setup: system-packages fonts venv migrate
+
+fonts: system-packages
+	@if ! fc-list | grep -q FandolFang || ! fc-list | grep -q "FandolSong:style=Bold"; then \
+	  if [ "$$(id -u)" != "0" ]; then echo "缺少报告字体，请以 root 执行: make fonts"; exit 1; fi; \
+	  echo "正在安装报告字体: $(FANDOL_FILES)"; \
+	  tmp=$$(mktemp -d) && chmod 777 $$tmp && \
+	  (cd $$tmp && { apt-get download -q texlive-lang-chinese || { apt-get update -q && apt-get download -q texlive-lang-chinese; }; }) && \
+	  mkdir -p $(FANDOL_DIR) && \
+	  dpkg-deb --fsys-tarfile $$tmp/texlive-lang-chinese_*.deb \
+	    | tar -x -C $(FANDOL_DIR) --strip-components=9 $(addprefix $(FANDOL_SRC)/,$(FANDOL_FILES)) && \
+	  fc-cache -f $(FANDOL_DIR); rc=$$?; rm -rf $$tmp; exit $$rc; \
+	fi
 
 system-packages:
 	@missing=""; for p in $(DEB_PACKAGES); do \

@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 
 from permits.kernel.chinese import to_simplified
 from permits.models import EditionStatus, PermitItem
-from permits.kernel.selectors import current_published, edition_published_in_year
+from permits.kernel.selectors import city_region, current_published, edition_published_in_year
 
 from .models import IntermediaryList, IntermediaryService
 
@@ -221,3 +221,18 @@ def intermediary_export_json(edition):
             for s in services
         ],
     }
+
+
+def intermediary_list_by_label(label):
+    """The city's published or archived list labelled `label` (e.g. 2024年版), or None."""
+    scope = city_region()
+    if scope is None:
+        return None
+    return (IntermediaryList._base_manager.filter(
+        edition=label, region=scope, status__in=(EditionStatus.PUBLISHED, EditionStatus.ARCHIVED))
+        .order_by("-published_on", "-pk").first())
+
+
+def intermediary_edition_services(edition):
+    """Every service of the list: the rows the annual report counted."""
+    return list(IntermediaryService.objects.filter(edition=edition).select_related("department").order_by("seq", "pk"))

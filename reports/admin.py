@@ -11,6 +11,7 @@ from permits.kernel.admin.base import LockedInlineMixin
 from permits.models import EditionStatus
 from permits.kernel.access.roles import REVIEWER, can_submit, user_has_role
 
+from .figures import placeholder_name
 from .fonts import uncovered_characters
 from .forms import AnnualFigureForm, AnnualReportForm, ReportSectionForm
 from .models import AnnualFigure, AnnualReport, ReportSection
@@ -65,12 +66,15 @@ class AnnualReportAdmin(admin.ModelAdmin):
             content = report_content(report)
             used = set(used_keys(content))
             extra_context.update({
-                "figures": [dict(value, key=key, used=key in used) for key, value in content["figures"].items()],
+                "figures": [dict(value, key=key, used=key in used, name=placeholder_name(key, value["label"]))
+                            for key, value in content["figures"].items()],
                 "missing": [] if report.is_published else missing_figures(content),
                 "uncovered": uncovered_characters(_all_text(content)),
                 "can_publish": not report.is_published and user_has_role(request.user, REVIEWER),
                 "preview_url": reverse("reports:report.detail", args=[report.year]),
                 "pdf_url": reverse("reports:report.pdf", args=[report.year]),
+                "docx_url": reverse("reports:report.docx", args=[report.year]),
+                "ofd_url": reverse("reports:report.ofd", args=[report.year]),
                 "publish_url": reverse("admin:reports_annualreport_publish", args=[report.pk]),
             })
         return super().change_view(request, object_id, form_url, extra_context=extra_context)

@@ -3,9 +3,10 @@ from the data of a year, and the public page that lists what was counted."""
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable, Optional
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from intermediaries.selectors import intermediary_list_of_year, intermediary_service_count
@@ -30,6 +31,7 @@ class Figure:
     compute: Optional[Callable] = None  # (YearData) -> value or None; None for staff-entered
     url: Optional[Callable] = None  # (YearData) -> public path or ""
     kind: str = "count"  # count | text | percent
+    aliases: tuple = ()  # further Chinese names staff may type, beside the label
 
     @property
     def computed(self):
@@ -62,6 +64,24 @@ class YearData:
     def one_things(self):
         return one_thing_figures_for_year(self.year)
 
+    def permit_url(self, anchor):
+        edition = self.permit_edition
+        if edition is None:
+            return PERMITS_URL
+        return reverse("permits:edition.detail", args=[edition.edition]) + anchor
+
+    def intermediary_url(self):
+        edition = self.intermediary_list
+        if edition is None:
+            return INTERMEDIARIES_URL
+        return reverse("intermediaries:edition.detail", args=[edition.edition]) + "#services"
+
+    def powers_year_url(self, anchor):
+        return f"{POWERS_URL}?year={self.year}{anchor}"
+
+    def one_things_url(self):
+        return f"{ONE_THINGS_URL}?year={self.year}"
+
     def zone_url(self):
         catalogue = self.powers["zone_catalogue"]
         return f"{POWERS_URL}{catalogue.pk}/" if catalogue is not None else POWERS_URL
@@ -89,24 +109,30 @@ def _one_thing(key):
     return lambda data: data.one_things[key]
 
 
-def _const(path):
-    return lambda data: path
+def _permit_url(anchor):
+    return lambda data: data.permit_url(anchor)
+
+
+def _powers_url(anchor):
+    return lambda data: data.powers_year_url(anchor)
 
 
 COMPUTED = [
     Figure("permit_catalogue_title", _("行政许可事项清单名称"), lambda d: _title(d.permit_edition),
-           _const(PERMITS_URL), "text"),
-    Figure("permit_items", _("行政许可事项数"), lambda d: d.permit_count(PermitItem), _const(PERMITS_URL)),
-    Figure("permit_sub_items", _("行政许可子项数"), lambda d: d.permit_count(SubItem), _const(PERMITS_URL)),
+           _permit_url(""), "text"),
+    Figure("permit_items", _("行政许可事项数"), lambda d: d.permit_count(PermitItem), _permit_url("#items"),
+           aliases=("许可事项数", "事项数")),
+    Figure("permit_sub_items", _("行政许可子项数"), lambda d: d.permit_count(SubItem), _permit_url("#sub-items"),
+           aliases=("子项数",)),
     Figure("permit_handling_items", _("业务办理项数"), lambda d: d.permit_count(HandlingItem),
-           _const(PERMITS_URL)),
+           _permit_url("#handling-items"), aliases=("办理项数",)),
     Figure("intermediary_list_title", _("中介服务事项清单名称"), lambda d: _title(d.intermediary_list),
-           _const(INTERMEDIARIES_URL), "text"),
-    Figure("intermediary_services", _("中介服务事项数"), _intermediary_count, _const(INTERMEDIARIES_URL)),
-    Figure("observation_points", _("赋权观测点数"), _power("observation_points"), _const(POWERS_URL)),
-    Figure("observation_counties", _("观测点涉及县区数"), _power("observation_counties"), _const(POWERS_URL)),
-    Figure("observation_zones", _("观测点涉及功能区数"), _power("observation_zones"), _const(POWERS_URL)),
-    Figure("demonstration_sites", _("基层审批服务执法示范点"), _sites, _const(POWERS_URL), "text"),
+           YearData.intermediary_url, "text"),
+    Figure("intermediary_services", _("中介服务事项数"), _intermediary_count, YearData.intermediary_url),
+    Figure("observation_points", _("赋权观测点数"), _power("observation_points"), _powers_url("#points-heading")),
+    Figure("observation_counties", _("观测点涉及县区数"), _power("observation_counties"), _powers_url("#points-heading")),
+    Figure("observation_zones", _("观测点涉及功能区数"), _power("observation_zones"), _powers_url("#points-heading")),
+    Figure("demonstration_sites", _("基层审批服务执法示范点"), _sites, _powers_url("#sites-heading"), "text"),
     Figure("zone_catalogue_title", _("开发区权限目录名称"), lambda d: _title(d.powers["zone_catalogue"]),
            YearData.zone_url, "text"),
     Figure("zone_powers", _("开发区权限目录事项数"), _power("zone_powers"), YearData.zone_url),
@@ -114,13 +140,13 @@ COMPUTED = [
            YearData.zone_url),
     Figure("zone_powers_removed", _("权限目录调出事项数"), _power("zone_powers_removed"), YearData.zone_url),
     Figure("zone_powers_added", _("权限目录新增事项数"), _power("zone_powers_added"), YearData.zone_url),
-    Figure("one_things", _("“高效办成一件事”数"), _one_thing("one_things"), _const(ONE_THINGS_URL)),
+    Figure("one_things", _("“高效办成一件事”数"), _one_thing("one_things"), YearData.one_things_url),
     Figure("one_things_one_window", _("“一窗”可办的“一件事”数"), _one_thing("one_things_one_window"),
-           _const(ONE_THINGS_URL)),
+           YearData.one_things_url),
     Figure("one_things_measured", _("有压减数据的“一件事”数"), _one_thing("one_things_measured"),
-           _const(ONE_THINGS_URL)),
+           YearData.one_things_url),
     Figure("one_things_reduction", _("“一件事”综合平均压减率"), _one_thing("one_things_reduction"),
-           _const(ONE_THINGS_URL), "percent"),
+           YearData.one_things_url, "percent"),
 ]
 
 # Entered by staff as AnnualFigure rows; the label here names them when they are missing.
@@ -142,6 +168,28 @@ COMPUTED_KEYS = frozenset(f.key for f in COMPUTED)
 
 def known_keys():
     return list(REGISTRY)
+
+
+@lru_cache(maxsize=1)
+def chinese_names():
+    """{Chinese name: key}: every figure's label (without its quotation marks too) and aliases."""
+    names = {}
+    for figure in REGISTRY.values():
+        label = str(figure.label)
+        for name in (label, label.replace("“", "").replace("”", ""), *figure.aliases):
+            names.setdefault(name, figure.key)
+    return names
+
+
+def placeholder_name(key, label=""):
+    """The Chinese name staff type for a figure: the registry's label, else the entered one."""
+    figure = REGISTRY.get(key)
+    return str(figure.label) if figure else (label or key)
+
+
+def figure_key(name):
+    """The registry key a placeholder name stands for (English key or Chinese name); else the name."""
+    return name if name in REGISTRY else chinese_names().get(name, name)
 
 
 def format_value(value, kind="count", fmt=None):

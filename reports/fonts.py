@@ -3,11 +3,12 @@ every installed font, which is slow, and may print a blank box)."""
 import subprocess
 from functools import lru_cache
 
-PDF_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN")
+# Body 仿宋, title heavy Song, 一、 黑体, （一） 楷体, page numbers 宋体 (see reports.layout).
+PDF_FAMILIES = ("FandolFang", "FandolSong:bold", "Noto Sans CJK SC", "AR PL UKai CN", "Noto Serif CJK SC")
 
 
 @lru_cache(maxsize=None)
-def _font_file(family):
+def font_file(family):
     """(path, index) fontconfig resolves `family` to."""
     out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", family], capture_output=True, text=True,
                          check=True).stdout.split("\n")
@@ -18,7 +19,7 @@ def _font_file(family):
 def family_codepoints(family):
     from fontTools.ttLib import TTFont
 
-    path, index = _font_file(family)
+    path, index = font_file(family)
     font = TTFont(path, fontNumber=index, lazy=True)
     try:
         return frozenset(font.getBestCmap())

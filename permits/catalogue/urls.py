@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from permits.catalogue import views as catalogue
+from permits.catalogue import views as catalogue, views_editions as editions
 
 
 class ExportFormat:
@@ -22,5 +22,6 @@ urlpatterns = [
     path("changes/", catalogue.changes, name="changes"),
     path("export.<export_format:fmt>", catalogue.export, name="export"),
     path("guide/<str:code>/", catalogue.guide, name="guide"),
+    path("editions/<str:label>/", editions.edition_detail, name="edition.detail"),
     path("<str:code>/", catalogue.item_detail, name="item.detail"),
 ]

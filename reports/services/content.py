@@ -8,14 +8,16 @@ from django.contrib.staticfiles import finders
 from django.template.loader import get_template, render_to_string
 
 from permits.onething.selectors import one_thing_reductions_for_year
-from reports.chart import reduction_chart_svg
+from permits.kernel.chinese import percent_text
+from reports.chart import reduction_chart_svgs
 from reports.figures import figures_for_year
 from reports.models import ReportSection
+from reports.services.document import published_text, report_blocks
 from reports.placeholders import missing_in, placeholders_in, render_inline, render_paragraphs
 
 # Bump when code changes what a given state renders to; template and style edits are caught by layout_digest.
-LAYOUT_VERSION = "3"
-LAYOUT_FILES = ("reports/report_pdf.html", "reports/includes/sections.html")
+LAYOUT_VERSION = "5"
+LAYOUT_FILES = ("reports/report_pdf.html", "reports/includes/sections.html", "reports/includes/lines.html")
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 CHART_KEY_PREFIX = "one_things"
@@ -128,25 +130,25 @@ def report_context(content, *, links=True, chart_inline=True):
             "paragraphs": render_paragraphs(section["body"], figures, links=links),
             "chart": index == chart_at,
         })
-    published = content.get("published_on")
-    if published:
-        y, m, d = (int(part) for part in published.split("-"))
-        published = f"{y}年{m}月{d}日"
     return {
         "content": content,
         "title_lines": title_lines(content["title"], content.get("organisation", "")),
-        "published_text": published,
+        "published_text": published_text(content),
         "intro": render_paragraphs(content.get("intro", ""), figures, links=links),
         "sections": sections,
-        "chart_svg": reduction_chart_svg(content.get("chart") or []),
+        "chart_svgs": reduction_chart_svgs(content.get("chart") or []),
+        "chart_rows": [(name, percent_text(value, 0)) for name, value in content.get("chart") or []],
         "chart_caption": f"{content['year']}年“高效办成一件事”综合压减率",
     }
 
 
-def report_render_html(report, *, content=None, for_pdf=False, request=None):
+def report_render_html(report, *, content=None, for_pdf=False, request=None, draft=None):
     """The report as HTML: the body fragment for the page, or the whole document the PDF is made of."""
     content = content or report_content(report)
     context = report_context(content, links=not for_pdf, chart_inline=not for_pdf)
     context["report"] = report
+    context["draft"] = (not report.is_published) if draft is None else draft
+    if for_pdf:
+        context["blocks"] = report_blocks(content, context["title_lines"])
     template = "reports/report_pdf.html" if for_pdf else "reports/includes/body.html"
     return render_to_string(template, context, request=request)

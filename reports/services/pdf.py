@@ -40,23 +40,40 @@ def _stylesheet():
     return CSS(string=Path(path).read_text(encoding="utf-8"))
 
 
+LANGUAGE = "zh-CN"
+DC_LANGUAGE = (
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    f'<dc:language><rdf:Bag><rdf:li>{LANGUAGE}</rdf:li></rdf:Bag></dc:language></rdf:Description>'
+).encode()
+
+
+def _with_language(generate):
+    # WeasyPrint's XMP has no dc:language: add it inside its one rdf:RDF.
+    def wrapped(*args, **kwargs):
+        return generate(*args, **kwargs).replace(b"</rdf:RDF>", DC_LANGUAGE + b"</rdf:RDF>")
+    return wrapped
+
+
 def render_pdf_bytes(html):
-    """HTML → archival PDF bytes (PDF/A-3u, tagged); metadata comes from the document's head."""
+    """HTML → archival PDF bytes (PDF/A-3u, tagged); metadata comes from the document's head
+    (custom <meta> names, such as the draft's status, go into the Info dictionary)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(Path(__file__).resolve().parent)).write_pdf(
-        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, pdf_tags=True, uncompressed_pdf=False,
-    )
+    document = HTML(string=html, base_url=str(Path(__file__).resolve().parent)).render(
+        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT, pdf_tags=True, custom_metadata=True)
+    document.metadata.generate_rdf_metadata = _with_language(document.metadata.generate_rdf_metadata)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, uncompressed_pdf=False,
+                              custom_metadata=True)
 
 
-def report_build_pdf(report, *, content=None):
-    """The PDF bytes of a report in its current state (not cached)."""
+def report_build_pdf(report, *, content=None, draft=None):
+    """The PDF bytes of a report in its current state (not cached); `draft` False when publishing."""
     content = content or report_content(report)
-    return render_pdf_bytes(report_render_html(report, content=content, for_pdf=True))
+    return render_pdf_bytes(report_render_html(report, content=content, for_pdf=True, draft=draft))
 
 
-def cache_path(key):
-    return f"{CACHE_DIR}/{key}.pdf"
+def cache_path(key, extension="pdf"):
+    return f"{CACHE_DIR}/{key}.{extension}"
 
 
 def _ready(path, lock):
@@ -64,12 +81,12 @@ def _ready(path, lock):
     return cache.get(lock) is None and default_storage.exists(path)
 
 
-def cached_render(key, render, *, wait=LOCK_TIMEOUT):
-    """Storage path of the PDF for `key`, calling render() -> bytes only if no one has yet.
+def cached_render(key, render, *, wait=LOCK_TIMEOUT, extension="pdf"):
+    """Storage path of the file for `key`, calling render() -> bytes only if no one has yet.
 
     One process takes the cache lock and renders; the others poll storage until the file appears."""
-    path = cache_path(key)
-    lock = f"reports:pdf-lock:{key}"
+    path = cache_path(key, extension)
+    lock = f"reports:{extension}-lock:{key}"
     if _ready(path, lock):
         return path
     deadline = time.monotonic() + wait
@@ -87,7 +104,7 @@ def cached_render(key, render, *, wait=LOCK_TIMEOUT):
         if _ready(path, lock):
             return path
         if time.monotonic() > deadline:
-            logger.warning("PDF lock %s held too long; rendering here", key)
+            logger.warning("%s lock %s held too long; rendering here", extension, key)
             cache.delete(lock)
 
 
@@ -96,14 +113,19 @@ def report_pdf(report):
     if report.is_published and report.frozen_pdf and default_storage.exists(report.frozen_pdf.name):
         return report.frozen_pdf.name, (report.frozen_figures or {}).get("state") or Path(report.frozen_pdf.name).stem
     # A draft, or a published report whose stored file is gone: render its (frozen) content, cached.
+    return report_file(report, "pdf", report_build_pdf)
+
+
+def report_file(report, extension, build):
+    """(storage path, etag) of the report in a format, rendered by build(report, content=…) once per state."""
     content = report_content(report)
     key = f"{report.year}-{content_key(content)}"
-    path = cached_render(key, lambda: report_build_pdf(report, content=content))
-    _prune(report.year, keep=path)
-    return path, key
+    path = cached_render(key, lambda: build(report, content=content), extension=extension)
+    _prune(report.year, keep=path, extension=extension)
+    return path, key if extension == "pdf" else f"{key}-{extension}"
 
 
-def _prune(year, *, keep, older_than=PRUNE_AFTER):
+def _prune(year, *, keep, extension="pdf", older_than=PRUNE_AFTER):
     """Remove this year's cached PDFs of earlier states once nobody can still be downloading them."""
     try:
         _, files = default_storage.listdir(CACHE_DIR)
@@ -112,7 +134,7 @@ def _prune(year, *, keep, older_than=PRUNE_AFTER):
     limit = timezone.now() - older_than
     for name in files:
         path = f"{CACHE_DIR}/{name}"
-        if name.startswith(f"{year}-") and path != keep:
+        if name.startswith(f"{year}-") and name.endswith(f".{extension}") and path != keep:
             try:
                 if default_storage.get_modified_time(path) < limit:
                     default_storage.delete(path)
@@ -131,7 +153,7 @@ def report_pdf_freeze(report, *, beat=lambda progress=None: None):
     if report.frozen_pdf and default_storage.exists(report.frozen_pdf.name):
         return report.frozen_pdf.name
     content = report.frozen_figures
-    data = report_build_pdf(report, content=content)
+    data = report_build_pdf(report, content=content, draft=False)
     beat("PDF 已生成")
     # The row's other fields are frozen: only the file's name is written.
     name = default_storage.save(f"reports/{report.year}-{content['state']}.pdf", ContentFile(data))
@@ -151,5 +173,10 @@ def report_pdf_freeze_start(report):
     return job_enqueue(report_pdf_freeze_task, report_pdf_job_key(report), report_id=report.pk)
 
 
+def report_filename(report, extension="pdf"):
+    """The download's name: the report's title, as in the document and its metadata."""
+    return f"{report.title}.{extension}"
+
+
 def report_pdf_filename(report):
-    return f"{report.year}年度法治政府建设工作报告.pdf"
+    return report_filename(report, "pdf")

@@ -41,6 +41,7 @@ POLICY = {
     "otp_totp.totpdevice":                ("",     "dv", "v", "",    "",     ""),
     "permits.auditevent":                 ("",     "v",  "v", "",    "",     ""),
     "permits.importlog":                  ("",     "",   "v", "v",   "v",    ""),
+    "permits.backgroundjob":              ("",     "",   "v", "",    "",     ""),
     # catalogues: 审核发布 adds and changes editions; 部门编辑 writes the rows of their departments
     "permits.permitcatalogue":            ("",     "",   "v", "acv", "v",    "v"),
     "permits.permititem":                 ("",     "",   "v", "v",   "acdv", "v"),

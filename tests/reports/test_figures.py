@@ -25,10 +25,13 @@ class FigureRegistryTests(TestCase):
 
     def test_source_pages(self):
         figures = figures_for_year(2024)
-        self.assertEqual(figures["permit_items"]["url"], "/permits/")
-        self.assertEqual(figures["intermediary_services"]["url"], "/intermediaries/")
+        # The edition in force that year, the list published that year, the year's catalogue and bundles.
+        self.assertEqual(figures["permit_items"]["url"], "/permits/editions/2023%E5%B9%B4%E7%89%88/#items")
+        self.assertEqual(figures["intermediary_services"]["url"],
+                         "/intermediaries/editions/2024%E5%B9%B4%E7%89%88/#services")
         self.assertEqual(figures["zone_powers"]["url"], f"/powers/{self.data['zone'].pk}/")
-        self.assertEqual(figures["one_things"]["url"], "/one-things/")
+        self.assertEqual(figures["observation_points"]["url"], "/powers/?year=2024#points-heading")
+        self.assertEqual(figures["one_things"]["url"], "/one-things/?year=2024")
         for figure in COMPUTED:
             self.assertTrue(figures[figure.key]["url"], figure.key)
 

@@ -33,8 +33,8 @@ class ReportPageTests(TestCase):
             self.assertContains(response, f'data-figure="{key}"')
             self.assertContains(response, f">{expected}</", msg_prefix=key)
         self.assertContains(response, f'data-figure="zone_powers" href="/powers/{self.data["zone"].pk}/"')
-        self.assertContains(response, 'data-figure="permit_items" href="/permits/"')
-        self.assertContains(response, 'data-figure="one_things" href="/one-things/"')
+        self.assertContains(response, 'data-figure="permit_items" href="/permits/editions/2023%E5%B9%B4%E7%89%88/#items"')
+        self.assertContains(response, 'data-figure="one_things" href="/one-things/?year=2024"')
         self.assertNotContains(response, "数据缺失")
         self.assertContains(response, "<svg", count=1)
 
@@ -50,7 +50,7 @@ class ReportPageTests(TestCase):
         PermitItem.objects.filter(edition=draft).order_by("pk").first().delete()
         edition_publish(draft, published_on=datetime.date(2024, 6, 1))
         expected = int(self.data["expected"]["permit_items"]) - 1
-        self.assertContains(self.get(), f'data-figure="permit_items" href="/permits/" title="行政许可事项数">{expected}</a>')
+        self.assertContains(self.get(), f'data-figure="permit_items" href="/permits/editions/2023%E5%B9%B4%E7%89%88/#items" title="行政许可事项数">{expected}</a>')
         # Removing a measurement moves the average.
         OneThing.objects.filter(pk=self.data["measured"][0].pk).update(materials_after=None)
         remaining = self.data["measured"][1].reduction

@@ -1,6 +1,7 @@
 import io
 import re
 import threading
+from urllib.parse import quote
 from unittest import mock
 
 from django.core.files.storage import default_storage
@@ -125,7 +126,9 @@ class PdfCacheTests(PrivateMediaMixin, TestCase):
     def test_etag_and_filename(self):
         response = self.download()
         self.assertEqual(response["Content-Type"], "application/pdf")
-        self.assertIn("filename*=utf-8''2024%E5%B9%B4%E5%BA%A6", response["Content-Disposition"])
+        # The file is named by the report's title, as its metadata and first page are.
+        self.assertIn("filename*=utf-8''" + quote("新余市行政审批局2024年度法治政府建设工作总结报告.pdf"),
+                      response["Content-Disposition"])
         not_modified = self.download(HTTP_IF_NONE_MATCH=response["ETag"])
         self.assertEqual(not_modified.status_code, 304)
         self.assertIn("private", response["Cache-Control"])

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase, TestCase
 
-from reports.figures import format_value, known_keys
+from reports.figures import format_value
 from reports.forms import ReportSectionForm
 from reports.placeholders import placeholders_in, render_inline, validate_placeholders
 
@@ -18,13 +18,26 @@ class PlaceholderTests(SimpleTestCase):
         self.assertEqual(placeholders_in("共{permit_items}项，{one_things_reduction:over}"),
                          [("permit_items", None), ("one_things_reduction", "over")])
 
-    def test_unknown_key_lists_known_keys(self):
+    def test_unknown_key_suggests_the_closest_names(self):
         with self.assertRaises(ValidationError) as caught:
             validate_placeholders("共{permit_itemz}项")
         message = " ".join(caught.exception.messages)
-        self.assertIn("permit_itemz", message)
-        for key in known_keys():
-            self.assertIn(key, message)
+        self.assertIn("{permit_itemz}", message)
+        self.assertIn("最接近的名称：行政许可事项数（permit_items）", message)
+        self.assertNotIn("open_day_representatives", message)  # not every name, only the close ones
+
+    def test_unknown_chinese_name_suggests_the_closest_names(self):
+        with self.assertRaises(ValidationError) as caught:
+            validate_placeholders("共{许可子项}项")
+        self.assertIn("行政许可子项数（permit_sub_items）", " ".join(caught.exception.messages))
+
+    def test_chinese_names_stand_for_their_keys(self):
+        self.assertEqual(placeholders_in("共{许可事项数}项，{行政许可事项数}项，压减{“一件事”综合平均压减率:over}"),
+                         [("permit_items", None), ("permit_items", None), ("one_things_reduction", "over")])
+        self.assertEqual(placeholders_in("{一件事综合平均压减率}"), [("one_things_reduction", None)])
+        validate_placeholders("共{许可事项数}项，子项{行政许可子项数}项，{法治专题会议次数}次")
+        self.assertEqual(render_inline("共{许可事项数}项", FIGURES, links=False),
+                         '共<span class="figure" data-figure="permit_items">3</span>项')
 
     def test_unknown_format(self):
         with self.assertRaises(ValidationError) as caught:
@@ -64,10 +77,10 @@ class PlaceholderTests(SimpleTestCase):
 
 
 class SectionFormTests(TestCase):
-    def test_form_rejects_unknown_key_with_known_list(self):
-        form = ReportSectionForm(data={"order": 1, "level": 3, "heading": "标题", "body": "共{nonsense}项"})
+    def test_form_rejects_unknown_name_with_the_closest(self):
+        form = ReportSectionForm(data={"order": 1, "level": 3, "heading": "标题", "body": "共{许可事项}项"})
         self.assertFalse(form.is_valid())
-        self.assertIn("nonsense", str(form.errors["body"]))
+        self.assertIn("{许可事项}", str(form.errors["body"]))
         self.assertIn("permit_items", str(form.errors["body"]))
 
     def test_form_accepts_known_keys(self):

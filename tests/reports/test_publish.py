@@ -53,7 +53,7 @@ class PublishTests(PrivateMediaMixin, TestCase):
 
         html_after = self.client.get("/reports/2024/")
         self.assertEqual(html_after.content, html_before.content)
-        self.assertContains(html_after, f'data-figure="permit_items" href="/permits/" title="行政许可事项数">{expected_items}</a>')
+        self.assertContains(html_after, f'data-figure="permit_items" href="/permits/editions/2023%E5%B9%B4%E7%89%88/#items" title="行政许可事项数">{expected_items}</a>')
         pdf_response = self.client.get("/reports/2024.pdf")
         self.assertEqual(b"".join(pdf_response.streaming_content), pdf_before)
         self.assertIn("public", pdf_response["Cache-Control"])
@@ -117,7 +117,14 @@ class AdminTests(PrivateMediaMixin, TestCase):
         self.assertContains(response, "{permit_items}")
         self.assertContains(response, "/reports/2024/")
         self.assertContains(response, "/reports/2024.pdf")
+        self.assertContains(response, "/reports/2024.docx")
+        self.assertContains(response, "/reports/2024.ofd")
         self.assertContains(response, reverse("admin:reports_annualreport_publish", args=[report.pk]))
+        # Each figure: the Chinese name staff may type, the English one, its value and its source page.
+        self.assertContains(response, "<tr><td><code>{行政许可事项数}</code></td><td><code>{permit_items}</code></td>"
+                                      "<td>行政许可事项数</td>\n<td>3</td>\n"
+                                      '<td><a href="/permits/editions/2023%E5%B9%B4%E7%89%88/#items"', html=False)
+        self.assertContains(response, "<td><code>{法治专题会议次数}</code></td><td><code>{law_meetings}</code></td>")
 
     def test_admin_publish_requires_reviewer(self):
         from django.contrib.auth.models import Permission
@@ -172,7 +179,7 @@ class AdminTests(PrivateMediaMixin, TestCase):
         response = self.client.post(reverse("admin:reports_annualreport_change", args=[report.pk]), data)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "unknown_figure")
-        self.assertContains(response, "可用的名称有")
+        self.assertContains(response, "最接近的名称")
         self.assertFalse(ReportSection.objects.filter(heading="新增").exists())
 
 

@@ -20,7 +20,7 @@ VIEW = ("view",)
 ALL = ("add", "change", "delete", "view")
 
 # Read-only for everybody but the roles named below: who did what.
-AUDIT_MODELS = ("permits.auditevent", "permits.importlog", "axes.*", "*.historical*")
+AUDIT_MODELS = ("permits.auditevent", "permits.importlog", "permits.backgroundjob", "axes.*", "*.historical*")
 PERSONNEL = ("permits.staffprofile",)
 
 # role → [(model patterns, actions, excluded patterns)]; patterns are "app_label.model" (fnmatch).
