@@ -5,3 +5,10 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "portal"
     verbose_name = "门户网站"
+
+    def ready(self):
+        from portal.interact import registry
+
+        registry.register_sections()
+        registry.register_figures()
+        registry.register_roles()
