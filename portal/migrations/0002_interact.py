@@ -7,6 +7,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def sync_roles(apps, schema_editor):
+    # The new models' permissions go to the roles now: post_migrate's sync runs before they exist.
+    from permits.services.roles import roles_sync
+
+    roles_sync(apps, using=schema_editor.connection.alias)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -225,4 +232,5 @@ class Migration(migrations.Migration):
             model_name='rating',
             constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 5)), name='rating_level_range'),
         ),
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]
