@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "门户网站"
 
     def ready(self):
-        from portal.interact import registry
+        from portal.interact import checks, registry  # noqa: F401 - checks register on import
 
         registry.register_sections()
         registry.register_figures()

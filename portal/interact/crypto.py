@@ -9,7 +9,6 @@ import hmac
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.functional import cached_property
 from encrypted_fields.fields import EncryptedCharField
 
 
@@ -23,11 +22,12 @@ def personal_data_keys():
 class PersonalCharField(EncryptedCharField):
     """The library's field with our keys instead of ones derived from SECRET_KEY (random in DEBUG)."""
 
-    @cached_property
+    # Read on each use (Fernet keys need no derivation): rotating keys takes effect without a restart.
+    @property
     def keys(self):
         return personal_data_keys()
 
-    @cached_property
+    @property
     def f(self):
         return MultiFernet([Fernet(key) for key in self.keys])
 

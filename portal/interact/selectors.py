@@ -152,6 +152,11 @@ def figures_of_year(year):
         total=Count("pk"), good=Count("pk", filter=Q(level__in=SATISFIED_LEVELS)))
     cases = RatingCase.objects.filter(rating__created_at__year=year).aggregate(
         total=Count("pk"), done=Count("pk", filter=~Q(status=RatingCase.Status.OPEN)))
+    # A year without any message (or rating) is missing data, not zero: the channel was not in use.
+    if not counts["received"]:
+        counts = dict.fromkeys(counts)
+    if not ratings["total"]:
+        ratings, cases = dict.fromkeys(ratings), dict.fromkeys(cases)
     return {
         "messages_received": counts["received"],
         "messages_answered": counts["answered"],
