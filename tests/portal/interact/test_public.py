@@ -259,3 +259,20 @@ class Keys(TestCase):
             self.assertEqual([e.id for e in personal_data_keys_check(None)], ["portal.E001"])
         with override_settings(PORTAL_PERSONAL_DATA_KEYS=["not-a-key"]):
             self.assertEqual([e.id for e in personal_data_keys_check(None)], ["portal.E002"])
+
+
+class Backup(TestCase):
+    def test_export_all_leaves_names_and_phones_out(self):
+        import tempfile
+        from pathlib import Path
+
+        from portal.backup import export_all
+
+        services.message_submit(kind="consult", title="备份测试留言", content="备份测试留言的内容", name=NAME,
+                                phone=PHONE, publish_ok=False)
+        with tempfile.TemporaryDirectory() as folder:
+            export_all(folder)
+            text = "".join(p.read_text(encoding="utf-8") for p in Path(folder).rglob("*") if p.is_file())
+        self.assertIn("备份测试留言", text)
+        self.assertNotIn(PHONE, text)
+        self.assertNotIn(NAME, text)
