@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from permits.admin.base import ScopedAdmin
 from permits.importing.formats import write_csv
 from permits.models import Department
+from permits.selectors.roles import can_publish
 from permits.selectors.scope import user_departments
 from permits.services.audit import audit_record
 
@@ -34,6 +35,8 @@ ALLOWED = {
     "merge": (Message.Status.NEW, Message.Status.ASSIGNED), "close": (Message.Status.ANSWERED,),
     "forward": tuple(Message.Status.values),
 }
+# Steps of the bureau's 审核发布 staff; departments answer, transfer and record 12345 work orders.
+REVIEWER_STEPS = ("assign", "approve", "merge", "close")
 EXPORT_COLUMNS = (("code", "查询码"), ("get_kind_display", "类型"), ("service_name", "涉及事项"), ("title", "标题"),
                   ("content", "内容"), ("get_status_display", "状态"), ("department", "承办部门"),
                   ("received_at", "受理时间"), ("due_on", "答复期限"), ("replied_at", "答复时间"),
@@ -65,6 +68,8 @@ class MessageStepForm(forms.ModelForm):
         step, message = data.get("step"), self.instance
         if not step:
             return data
+        if step in REVIEWER_STEPS and not (can_publish(self.user) or self.user.is_superuser):
+            raise forms.ValidationError(_("“%(step)s”须由审核发布人员办理。") % {"step": dict(STEPS)[step]})
         if message.status not in ALLOWED[step]:
             raise forms.ValidationError(_("留言当前为“%(s)s”，不能“%(step)s”。") % {
                 "s": message.get_status_display(), "step": dict(STEPS)[step]})
@@ -163,6 +168,10 @@ class MessageAdmin(ScopedAdmin):
         if obj is not None and sees_personal_data(request.user, obj):
             return {"sender_name": "name", "sender_phone": "phone"}
         return {}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def get_readonly_fields(self, request, obj=None):
         swap = self._personal(request, obj)

@@ -276,3 +276,51 @@ class Backup(TestCase):
         self.assertIn("备份测试留言", text)
         self.assertNotIn(PHONE, text)
         self.assertNotIn(NAME, text)
+
+
+class AdminSteps(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.market = DepartmentFactory(name="市市场监督管理局")
+        cls.reviewer = make_staff("rev", REVIEWER)
+        cls.editor = make_staff("ed", DEPARTMENT_EDITOR, [cls.market])
+
+    def change(self, message, **data):
+        return self.client.post(f"/admin/portal/message/{message.pk}/change/", {
+            "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0", **data})
+
+    def test_department_answers_reviewer_approves(self):
+        message = services.message_submit(kind="consult", title="后台办理的留言", content="需要后台办理的留言内容",
+                                          name="钱", phone="13600000000", publish_ok=True)
+        services.message_assign(message, self.market, self.reviewer)
+        self.client.force_login(self.editor)
+        self.assertContains(self.change(message, step="approve"), "须由审核发布人员办理")
+        self.assertEqual(self.change(message, step="answer", reply_text="请携带营业执照到窗口办理。").status_code, 302)
+        self.client.force_login(self.reviewer)
+        self.assertEqual(self.change(message, step="approve").status_code, 302)
+        message.refresh_from_db()
+        self.assertTrue(message.reply_approved)
+        self.assertEqual(self.client.get(f"/interact/{message.code}/").status_code, 200)
+
+    def test_reviewer_keeps_the_holiday_calendar_editor_only_reads_it(self):
+        self.client.force_login(self.reviewer)
+        response = self.client.post("/admin/portal/holiday/add/", {"date": "2026-10-01", "name": "国庆节"})
+        self.assertEqual(response.status_code, 302)
+        self.client.force_login(self.editor)
+        self.assertEqual(self.client.get("/admin/portal/holiday/add/").status_code, 403)
+        self.assertEqual(self.client.get("/admin/portal/holiday/").status_code, 200)
+
+    def test_track_lookups_are_rate_limited(self):
+        for n in range(20):
+            self.client.post("/interact/track/", {"code": "ABCDEFGHJK", "last_four": f"{n:04d}"})
+        response = self.client.post("/interact/track/", {"code": "ABCDEFGHJK", "last_four": "9999"})
+        self.assertEqual(response.status_code, 429)
+
+    def test_overdue_command(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("interact_overdue", stdout=out)
+        self.assertIn("已发送提醒 0 条", out.getvalue())
