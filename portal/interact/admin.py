@@ -43,6 +43,21 @@ EXPORT_COLUMNS = (("code", "查询码"), ("get_kind_display", "类型"), ("servi
                   ("reply", "答复内容"), ("work_order_no", "12345工单号"))
 
 
+class NoAddOrDelete:
+    """Citizens write these rows and the services change them; staff never add or delete one."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnly(NoAddOrDelete):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def sees_personal_data(user, message):
     """Only staff limited to the message's department see who wrote it."""
     ids = user_departments(user)
@@ -87,22 +102,16 @@ class MessageStepForm(forms.ModelForm):
         return data
 
 
-class MessageStepInline(admin.TabularInline):
+class MessageStepInline(ReadOnly, admin.TabularInline):
     model = MessageStep
     fields = ("at", "action", "department", "user", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Message)
-class MessageAdmin(ScopedAdmin):
+class MessageAdmin(NoAddOrDelete, ScopedAdmin):
     department_lookup = "department"
     status_lookup = None
     form = MessageStepForm
@@ -134,12 +143,6 @@ class MessageAdmin(ScopedAdmin):
         return super().get_queryset(request).annotate(overdue_rank=Case(
             When(status__in=[Message.Status.NEW, Message.Status.ASSIGNED], due_on__lt=today, then=Value(0)),
             default=Value(1), output_field=IntegerField())).order_by("overdue_rank", "due_on", "-received_at")
-
-    def has_add_permission(self, request):
-        return False  # citizens write messages; staff handle them
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # merged or closed, never deleted: the record is kept
 
     @admin.display(description=_("答复期限"), ordering="due_on")
     def deadline(self, obj):
@@ -258,7 +261,7 @@ class RatingCaseForm(forms.ModelForm):
 
 
 @admin.register(RatingCase)
-class RatingCaseAdmin(ScopedAdmin):
+class RatingCaseAdmin(NoAddOrDelete, ScopedAdmin):
     department_lookup = "department"
     status_lookup = None
     form = RatingCaseForm
@@ -288,12 +291,6 @@ class RatingCaseAdmin(ScopedAdmin):
                                f"{obj.due_on:%Y-%m-%d}", _("已超期"))
         return f"{obj.due_on:%Y-%m-%d}"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         try:
@@ -311,7 +308,7 @@ class RatingCaseAdmin(ScopedAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(ScopedAdmin):
+class RatingAdmin(ReadOnly, ScopedAdmin):
     department_lookup = "department"
     status_lookup = None
     list_display = ("service_name", "level", "efficiency", "accuracy", "convenience", "attitude", "department",
@@ -320,15 +317,6 @@ class RatingAdmin(ScopedAdmin):
     search_fields = ("service_name", "service_code")
     list_select_related = ("department",)
     exclude = ("browser_digest",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Holiday)

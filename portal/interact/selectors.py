@@ -3,7 +3,7 @@ import hmac
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from permits.models import Department, HandlingItem, OneThing, PermitItem
@@ -167,16 +167,3 @@ def figures_of_year(year):
         "satisfaction_rate": ratings["good"] / ratings["total"] if ratings["total"] else None,
         "bad_ratings_rectified": cases["done"],
     }
-
-
-def overdue_count(queryset, today=None):
-    today = today or timezone.localdate()
-    return queryset.open().filter(due_on__lt=today).count()
-
-
-def days_left(message, today=None):
-    """Working days until the deadline; negative once overdue."""
-    today = today or timezone.localdate()
-    if message.due_on < today:
-        return -working_days_between(message.due_on, today)
-    return working_days_between(today, message.due_on)

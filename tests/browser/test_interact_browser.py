@@ -1,22 +1,12 @@
 """The message form on a 390 px phone, with JavaScript and without."""
 import pytest
 
-from tests.browser.test_portal_browser import ARGS, CHROMIUM, new_page  # noqa: F401
+from tests.browser.test_portal_browser import CHROMIUM, browser  # noqa: F401 - the shared chromium fixture
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium 未安装（apt-get install chromium）"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
