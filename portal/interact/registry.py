@@ -53,15 +53,21 @@ def register_sections():
     register_page_section("one_things", "portal/interact/includes/one_things_section.html")
 
 
-def register_roles():
-    """Departments answer their messages and 差评; reviewers assign, review replies and keep the calendar."""
+def _role_rule(role, patterns, actions):
+    """Add one rule to `role` (idempotent), in the shape ROLE_PERMISSIONS declares."""
     from permits.selectors import roles
 
-    rules = roles.ROLE_PERMISSIONS
-    editor = ((MESSAGE_MODELS, ("view", "change"), ()), (("portal.rating", "portal.holiday"), ("view",), ()))
-    reviewer = ((MESSAGE_MODELS + ("portal.rating",), ("view", "change"), ()),
-                (("portal.holiday",), roles.ALL, ()))
-    for role, entries in ((roles.DEPARTMENT_EDITOR, editor), (roles.REVIEWER, reviewer)):
-        for entry in entries:
-            if entry not in rules[role]:
-                rules[role].append(entry)
+    rule = (tuple(patterns), tuple(actions), ())
+    if rule not in roles.ROLE_PERMISSIONS[role]:
+        roles.ROLE_PERMISSIONS[role].append(rule)
+
+
+def register_roles():
+    """Departments answer their messages and 差评; reviewers assign, review replies and keep the calendar."""
+    from permits.selectors.roles import ALL, DEPARTMENT_EDITOR, REVIEWER, VIEW
+
+    _role_rule(DEPARTMENT_EDITOR, MESSAGE_MODELS, ("view", "change"))
+    _role_rule(DEPARTMENT_EDITOR, ("portal.rating", "portal.holiday"), VIEW)
+    _role_rule(REVIEWER, MESSAGE_MODELS, ("view", "change"))
+    _role_rule(REVIEWER, ("portal.rating",), VIEW)
+    _role_rule(REVIEWER, ("portal.holiday",), ALL)
