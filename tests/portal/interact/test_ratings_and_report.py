@@ -130,3 +130,44 @@ class ReportFigures(TestCase):
         self.assertEqual(figures["satisfaction_rate"]["text"], "75.0%")
         self.assertEqual(figures["messages_received"]["url"], "/interact/stats/")
         self.assertEqual(figures_for_year(2023)["messages_on_time_rate"]["text"], None)
+
+
+class CachedGuidePage(TestCase):
+    """The rating form carries no CSRF token, so the guide page stays in the public page cache."""
+
+    uses_public_cache = True
+
+    @classmethod
+    def setUpTestData(cls):
+        site_profile()
+        cls.guide = build_published_catalogue()["guide"]
+
+    def test_guide_with_the_rating_form_is_served_from_cache(self):
+        url = f"/permits/guide/{self.guide.code}/"
+        first = self.client.get(url)
+        self.assertEqual(first["X-Cache"], "MISS")
+        self.assertNotIn("csrfmiddlewaretoken", first.content.decode())
+        with self.assertNumQueries(0):
+            second = self.client.get(url)
+        self.assertEqual(second["X-Cache"], "HIT")
+        self.assertContains(second, "好差评")
+
+
+class StatsQueries(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        site_profile()
+
+    def add(self, count, start):
+        for n in range(start, start + count):
+            services.message_submit(kind="consult", title=f"统计查询测试{n}", content=f"统计查询测试内容第{n}条",
+                                    name="郑", phone=f"1330000{n:04d}", publish_ok=True)
+
+    def test_stats_page_queries_do_not_grow(self):
+        self.add(3, 0)
+        self.client.get("/interact/stats/")
+        with self.assertNumQueries(2):  # the messages, the holiday calendar
+            self.client.get("/interact/stats/")
+        self.add(12, 3)
+        with self.assertNumQueries(2):
+            self.client.get("/interact/stats/")
