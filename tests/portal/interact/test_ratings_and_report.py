@@ -49,6 +49,17 @@ class GuideRating(TestCase):
         self.assertEqual(self.rate(5, website="spam").status_code, 400)
         self.assertFalse(Rating.objects.exists())
 
+    def test_ratings_are_rate_limited_per_address(self):
+        with self.settings(PORTAL_INTERACT_RATING_RATE="2/h"):
+            for n in range(2):
+                self.client.cookies.clear()
+                self.assertEqual(self.rate(5).status_code, 200)
+            self.client.cookies.clear()
+            response = self.rate(5)
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, "操作过于频繁", status_code=429)
+        self.assertEqual(Rating.objects.count(), 2)
+
     def test_bad_rating_opens_a_case_due_in_15_working_days(self):
         Holiday.objects.create(date=datetime.date(2024, 10, 1), name="国庆节")
         for day in (2, 3, 4, 7):
