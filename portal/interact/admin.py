@@ -58,6 +58,14 @@ class ReadOnly(NoAddOrDelete):
         return False
 
 
+def deadline_cell(due_on, still_open):
+    """The deadline, in red with 已超期 once an open one has passed."""
+    if still_open and due_on < timezone.localdate():
+        return format_html('<strong class="overdue" style="color:#c00">{}（{}）</strong>', f"{due_on:%Y-%m-%d}",
+                           _("已超期"))
+    return f"{due_on:%Y-%m-%d}"
+
+
 def sees_personal_data(user, message):
     """Only staff limited to the message's department see who wrote it."""
     ids = user_departments(user)
@@ -146,11 +154,7 @@ class MessageAdmin(NoAddOrDelete, ScopedAdmin):
 
     @admin.display(description=_("答复期限"), ordering="due_on")
     def deadline(self, obj):
-        open_ = obj.status in (Message.Status.NEW, Message.Status.ASSIGNED)
-        if open_ and obj.due_on < timezone.localdate():
-            return format_html('<strong class="overdue" style="color:#c00">{}（{}）</strong>',
-                               f"{obj.due_on:%Y-%m-%d}", _("已超期"))
-        return f"{obj.due_on:%Y-%m-%d}"
+        return deadline_cell(obj.due_on, obj.status in (Message.Status.NEW, Message.Status.ASSIGNED))
 
     @admin.display(description=_("公开"))
     def public_state(self, obj):
@@ -286,10 +290,7 @@ class RatingCaseAdmin(NoAddOrDelete, ScopedAdmin):
 
     @admin.display(description=_("整改期限"), ordering="due_on")
     def case_deadline(self, obj):
-        if obj.status == RatingCase.Status.OPEN and obj.due_on < timezone.localdate():
-            return format_html('<strong class="overdue" style="color:#c00">{}（{}）</strong>',
-                               f"{obj.due_on:%Y-%m-%d}", _("已超期"))
-        return f"{obj.due_on:%Y-%m-%d}"
+        return deadline_cell(obj.due_on, obj.status == RatingCase.Status.OPEN)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

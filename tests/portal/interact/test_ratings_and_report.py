@@ -182,3 +182,33 @@ class StatsQueries(TestCase):
         self.add(12, 3)
         with self.assertNumQueries(2):
             self.client.get("/interact/stats/")
+
+
+class CaseAdmin(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from tests.factories import DepartmentFactory
+
+        cls.market = DepartmentFactory(name="市市场监督管理局")
+        cls.housing = DepartmentFactory(name="市住房和城乡建设局")
+        cls.editor = make_staff("ed", DEPARTMENT_EDITOR, [cls.market])
+        cls.other = make_staff("ed2", DEPARTMENT_EDITOR, [cls.housing])
+        rating = services.rating_submit(service_code="00016421300101", service_name="食品经营许可",
+                                        department=cls.market, level=Rating.Level.VERY_DISSATISFIED, browser="x",
+                                        comment="窗口排队太久", now=timezone.now() - datetime.timedelta(days=60))
+        cls.case = rating.case
+
+    def test_department_rectifies_in_the_admin_overdue_in_red(self):
+        self.client.force_login(self.editor)
+        listing = self.client.get("/admin/portal/ratingcase/").content.decode()
+        self.assertIn("已超期", listing)
+        url = f"/admin/portal/ratingcase/{self.case.pk}/change/"
+        self.assertContains(self.client.get(url), "窗口排队太久")
+        refused = self.client.post(url, {"step": "callback", "callback_text": "回访"})
+        self.assertContains(refused, "整改答复后才能回访")
+        done = self.client.post(url, {"step": "answer", "rectification_text": "增开窗口", "answer_text": "已致电说明"})
+        self.assertEqual(done.status_code, 302)
+        self.case.refresh_from_db()
+        self.assertEqual(self.case.status, RatingCase.Status.RECTIFIED)
+        self.client.force_login(self.other)
+        self.assertEqual(self.client.get(url).status_code, 404)
