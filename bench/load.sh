@@ -29,6 +29,7 @@ export DJANGO_DEBUG=0
 export DJANGO_SECURE_SSL_REDIRECT=0
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
 export DJANGO_SECRET_KEY="bench-only-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export PORTAL_PERSONAL_DATA_KEYS="$("$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' 2>/dev/null || true)"
 export DJANGO_LOG_LEVEL=${DJANGO_LOG_LEVEL:-ERROR}
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   echo "数据库：PostgreSQL（$(sed -E 's#://[^@]*@#://***@#' <<<"$DATABASE_URL")）"

@@ -14,3 +14,9 @@ class PortalConfig(AppConfig):
         cache_namespace_register(SITE_NAMESPACE, watch=("portal.siteprofile",))
         role_rules_register(SYSTEM_ADMIN, ("portal.siteprofile",), ALL)
         role_rules_register(REVIEWER, ("portal.siteprofile",), VIEW)
+
+        from portal.interact import checks, registry  # noqa: F401 - checks register on import
+
+        registry.register_sections()
+        registry.register_figures()
+        registry.register_roles()

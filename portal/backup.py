@@ -32,6 +32,8 @@ FORMAT = 1
 APPS = ("permits", "intermediaries", "reports", "portal")
 # Kept by pg_dump, not here: who may sign in, and what they did.
 EXCLUDED = {"permits.auditevent", "permits.importlog", "permits.staffprofile"}
+# Personal data of 互动交流: written out as erased.
+PERSONAL_FIELDS = {"portal.message": {"name": None, "phone": None, "phone_digest": "", "personal_data_erased": True}}
 
 
 def backup_models():
@@ -54,11 +56,14 @@ def _dump(model):
     queryset = model._base_manager.order_by("pk")
     records = json.loads(serializers.serialize("json", queryset))
     user_fields = {f.removesuffix("_id") for f in _user_fields(model)}
+    personal = PERSONAL_FIELDS.get(model._meta.label_lower, {})
     for record in records:
         for name in user_fields:
             # Accounts are not in the export: who did it is in the audit trail.
             if name in record["fields"]:
                 record["fields"][name] = None
+        # Names and phones of citizens never leave the database (they are erased after retention).
+        record["fields"].update((name, value) for name, value in personal.items() if name in record["fields"])
     return records
 
 

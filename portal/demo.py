@@ -19,6 +19,8 @@ from permits.models import Department, StaffProfile
 from permits.kernel.access import roles
 from reports.demo import seed_reports
 
+from .interact.demo import seed_interact
+
 from .models import SiteProfile
 
 PASSWORD_ENV = "PORTAL_DEMO_PASSWORD"
@@ -118,6 +120,8 @@ def seed_accounts(*, log=lambda message: None):
 def seed_demo(*, scale=1, log=lambda message: None):
     demo = seed_permits_demo(scale=scale, log=log)
     seed_intermediaries(demo, log=log)
+    # Before the reports: the 2024 report is published with the year's 互动交流 figures.
+    seed_interact(log=log)
     seed_reports(demo, log=log)
     seed_site_profile()
     seed_accounts(log=log)

@@ -24,3 +24,7 @@ class SiteProfile(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.order_by("pk").first() or cls()
+
+
+# 互动交流 and 好差评 live in their own package; their tables belong to this app.
+from portal.interact.models import Holiday, Message, MessageStep, Rating, RatingCase  # noqa: E402,F401

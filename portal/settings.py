@@ -317,6 +317,33 @@ if not DEBUG:
     # /healthz is probed over plain HTTP by the load balancer.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# 互动交流: deadlines in working days per kind, retention of personal data, abuse limits.
+PORTAL_INTERACT_DEADLINES = {"consult": 5, "suggest": 10, "complain": 10, "unresolved": 10}
+PORTAL_INTERACT_CASE_DAYS = int(os.environ.get("PORTAL_INTERACT_CASE_DAYS", "15"))
+PORTAL_INTERACT_RETENTION_YEARS = float(os.environ.get("PORTAL_INTERACT_RETENTION_YEARS", "3"))
+PORTAL_INTERACT_WARN_DAYS = int(os.environ.get("PORTAL_INTERACT_WARN_DAYS", "1"))
+PORTAL_INTERACT_RATE = os.environ.get("PORTAL_INTERACT_RATE", "5/h")
+PORTAL_INTERACT_TRACK_RATE = "20/h"
+PORTAL_INTERACT_RATING_RATE = "30/h"
+PORTAL_INTERACT_MAX_CONTENT = 2000
+PORTAL_INTERACT_DUPLICATE_HOURS = 72
+# Fernet keys for names and phones (first encrypts, all decrypt); a fixed key only for development.
+PORTAL_PERSONAL_DATA_KEYS = env_list("PORTAL_PERSONAL_DATA_KEYS", [])
+# Without it in production, `check --deploy` fails and any read or write of a name or phone refuses.
+if not PORTAL_PERSONAL_DATA_KEYS and DEBUG:
+    PORTAL_PERSONAL_DATA_KEYS = ["ZGV2LW9ubHktcGVyc29uYWwtZGF0YS1rZXktMzJieXQ="]
+RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
+
+# Mail to staff (assignments, deadlines): the console in development, SMTP when EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@xinyu.gov.cn")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

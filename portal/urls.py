@@ -11,6 +11,7 @@ urlpatterns = [
     path("one-things/", include("permits.onething.urls")),
     path("intermediaries/", include("intermediaries.urls")),
     path("reports/", include("reports.urls")),
+    path("interact/", include("portal.interact.urls")),
     path("", include("portal.urls_public")),
 ]
 

@@ -163,7 +163,16 @@ STAFF = [
 ]
 
 REGISTRY = {figure.key: figure for figure in COMPUTED + STAFF}
-COMPUTED_KEYS = frozenset(f.key for f in COMPUTED)
+COMPUTED_KEYS = {f.key for f in COMPUTED}
+
+
+def register_figure(figure):
+    """Upper floors add their computed figures from AppConfig.ready(); a second call is a no-op."""
+    if figure.key in REGISTRY:
+        return
+    COMPUTED.append(figure)
+    REGISTRY[figure.key] = figure
+    COMPUTED_KEYS.add(figure.key)
 
 
 def known_keys():

@@ -7,6 +7,7 @@ sections it adds to a permit item's page (as pretix's plugins answer `event_copy
     edition_hooks_register("<app>.<edition model>", copy=..., prepare_publish=..., after_publish=...)
     cache_namespace_register("<namespace>", editions=("<app>.<edition model>",), watch=(...))
     item_section_register("<key>", template=..., rows=..., namespace="<namespace>")
+    page_section_register("<slot>", template=..., context=...)
 """
 from dataclasses import dataclass, field
 from typing import Callable
@@ -101,3 +102,25 @@ def item_sections():
 
 def item_section_namespaces():
     return tuple(dict.fromkeys(s.namespace for s in item_sections()))
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A block an upper floor adds to a slot of a public page ("guide", "one_things"), rendered there with
+    the page's values plus what its optional `context(values)` adds ({% page_sections slot … %})."""
+
+    template: str
+    context: Callable | None = None
+
+
+_page_sections: dict[str, list] = {}
+
+
+def page_section_register(slot, template, context=None):
+    sections = _page_sections.setdefault(slot, [])
+    if not any(s.template == template for s in sections):
+        sections.append(PageSection(template, context))
+
+
+def page_sections(slot):
+    return tuple(_page_sections.get(slot, ()))

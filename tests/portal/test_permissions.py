@@ -60,6 +60,12 @@ POLICY = {
     "reports.annualreport":               ("",     "",   "v", "acv", "",     "acv"),
     "reports.reportsection":              ("",     "",   "v", "v",   "",     "acdv"),
     "reports.annualfigure":               ("",     "",   "v", "v",   "",     "acdv"),
+    # 互动交流: departments answer their messages and 差评 cases; 审核发布 assigns, approves, keeps the calendar
+    "portal.message":                     ("",     "",   "v", "cv",  "cv",   ""),
+    "portal.ratingcase":                  ("",     "",   "v", "cv",  "cv",   ""),
+    "portal.rating":                      ("",     "",   "v", "v",   "v",    ""),
+    "portal.holiday":                     ("",     "",   "v", "acdv", "v",   ""),
+    "portal.messagestep":                 ("",     "",   "v", "",    "",     ""),
     # who did what: read by 审计管理员 only
     "*.historical*":                      ("",     "",   "v", "",    "",     ""),
     "*":                                  ("",     "",   "v", "",    "",     ""),
@@ -79,11 +85,11 @@ def allowed(role, label, action):
 
 
 # Admins that are append-only by design: nobody adds rows by hand.
-NO_ADD = ("permits.auditevent", "axes.*", "*.historical*")
+NO_ADD = ("permits.auditevent", "axes.*", "*.historical*", "portal.message", "portal.rating", "portal.ratingcase")
 # Admins whose rows nobody changes or deletes, whatever the permission says (axes rows are
 # deleted to unlock an account, never edited).
-NO_CHANGE = ("permits.auditevent", "axes.*", "*.historical*")
-NO_DELETE = ("permits.auditevent", "*.historical*")
+NO_CHANGE = ("permits.auditevent", "axes.*", "*.historical*", "portal.rating")
+NO_DELETE = ("permits.auditevent", "*.historical*", "portal.message", "portal.rating", "portal.ratingcase")
 
 # Lifecycle actions are granted by role, not by model permission (ScopedAdmin.has_<name>_permission).
 ACTION_ROLES = {

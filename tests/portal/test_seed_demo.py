@@ -1,3 +1,4 @@
+import datetime
 """seed_demo builds the demo data every page shows: the counts of the 2024 report come out of it."""
 import io
 import os
@@ -17,7 +18,9 @@ from permits.models import (
 from permits.kernel.access import roles
 from permits.kernel.diff import catalogue_diff
 from permits.powers.selectors import power_catalogue_diff, power_figures_for_year
-from portal.models import SiteProfile
+from django.utils.html import strip_tags
+
+from portal.models import Holiday, Message, Rating, SiteProfile
 from reports.models import AnnualFigure, AnnualReport, ReportSection
 
 PASSWORD = "Demo-Password-2024"
@@ -31,10 +34,13 @@ KNOWN_FIGURES = {
     "one_things_reduction", "study_events", "law_exam_pass_rate", "supervision_coverage",
     "supervision_info_published", "supervision_actions_pushed", "zone_business_handled", "law_meetings",
     "law_lectures", "open_day_representatives",
+    # 互动交流 and 好差评 (portal.interact.registry)
+    "messages_received", "messages_answered", "messages_on_time_rate", "unresolved_received",
+    "unresolved_handled", "ratings", "satisfaction_rate", "bad_ratings_rectified",
 }
 COUNTED = [Region, Department, PermitCatalogue, PermitItem, SubItem, HandlingItem, Material, PowerCatalogue,
            DelegatedPower, ObservationPoint, DemonstrationSite, OneThing, IntermediaryList, IntermediaryService,
-           AnnualReport, ReportSection, AnnualFigure, SiteProfile, get_user_model()]
+           AnnualReport, ReportSection, AnnualFigure, SiteProfile, get_user_model(), Message, Rating, Holiday]
 
 
 def seed(*args):
@@ -182,6 +188,15 @@ class SeedDemoTests(TestCase):
         self.assertEqual(draft.copied_from, report)
         self.assertEqual(draft.sections.count(), len(sections))
         self.assertFalse(AnnualFigure.objects.filter(year=2025).exists())
+
+    def test_a_year_of_messages_and_ratings_cited_by_the_2024_report(self):
+        self.assertEqual(Message.objects.filter(received_at__year=2024).count(), 144)
+        self.assertEqual(Rating.objects.filter(created_at__year=2024).count(), 400)
+        self.assertTrue(Holiday.objects.filter(date=datetime.date(2024, 10, 1)).exists())
+        page = strip_tags(self.client.get("/reports/2024/").content.decode())
+        self.assertIn("收到留言144件", page)
+        self.assertIn("“好差评”收到评价400条，满意率95.0%", page)
+        self.assertNotIn("数据缺失", page)
 
     def test_site_profile(self):
         profile = SiteProfile.current()
