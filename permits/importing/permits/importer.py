@@ -14,7 +14,7 @@ from permits.selectors.scope import user_departments
 
 from ..base import Column, SpreadsheetImporter
 from .columns import (
-    ALIASES, HANDLING_FIELDS, HEADER, ITEM_FIELDS, KINDS, LENGTH_LIMITS, MATERIAL_SPLIT, PERMIT_COLUMNS, REQUIRED,
+    ALIASES, HANDLING_FIELDS, HEADER, INT_LIMITS, ITEM_FIELDS, KINDS, LENGTH_LIMITS, MATERIAL_SPLIT, PERMIT_COLUMNS, REQUIRED,
     SUB_FIELDS, code_hint, multiline, unescape, url_validator,
 )
 from .writer import PermitWriter
@@ -24,7 +24,8 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
     catalogue = "行政许可事项清单"
     columns = [
         Column(header, key, required=key in REQUIRED, aliases=ALIASES.get(key, ()),
-               kind="text" if KINDS.get(key) == "multiline" else KINDS.get(key, "text"))
+               kind="text" if KINDS.get(key) == "multiline" else KINDS.get(key, "text"),
+               **({"max_value": INT_LIMITS[key]} if key in INT_LIMITS else {}))
         for header, key in PERMIT_COLUMNS
     ]
 
