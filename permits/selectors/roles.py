@@ -34,14 +34,15 @@ PERSONNEL = ("permits.staffprofile",)
 
 # role → [(model patterns, actions, excluded patterns)]; patterns are "app_label.model" (fnmatch).
 ROLE_PERMISSIONS = {
+    # Settings and the site profile; accounts are 安全管理员's (三员分立).
     SYSTEM_ADMIN: [
-        (("auth.user", "auth.group", "permits.staffprofile", "portal.siteprofile",
-          "permits.region", "permits.department"), ALL, ()),
+        (("portal.siteprofile", "permits.region", "permits.department"), ALL, ()),
     ],
+    # Accounts, roles, passwords, departments of editors, second factors, lockouts.
     SECURITY_ADMIN: [
+        (("auth.user", "auth.group", "permits.staffprofile", "otp_totp.totpdevice"), ALL, ()),
         (("axes.accessattempt", "axes.accessfailurelog"), ("view", "delete"), ()),
-        (("axes.accesslog", "auth.user", "permits.staffprofile", "permits.auditevent"), VIEW, ()),
-        (("otp_totp.totpdevice",), ("view", "delete"), ()),
+        (("axes.accesslog", "permits.auditevent", "portal.enrolmentcode"), VIEW, ()),
     ],
     AUDIT_ADMIN: [
         (("*",), VIEW, ()),
@@ -95,6 +96,11 @@ def separated_role_conflict(role_names):
     names = set(role_names)
     held = [r for r in SEPARATED_ROLES if r in names]
     return held if len(held) > 1 else []
+
+
+def manages_accounts(user):
+    """Only 安全管理员 adds, changes or deletes accounts, roles, passwords and devices (superusers neither)."""
+    return SECURITY_ADMIN in user_roles(user)
 
 
 def can_submit(user):
