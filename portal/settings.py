@@ -162,15 +162,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Every message in Chinese, whatever language the request or the command runs in.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
+    {"NAME": "portal.security.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "portal.security.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "portal.security.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.security.validators.CommonPasswordValidator"},
+    {"NAME": "portal.security.validators.NumericPasswordValidator"},
+    {"NAME": "portal.security.validators.GuessableValidator", "OPTIONS": {"min_score": 3}},
     # Records the change time (StaffProfile.password_changed_at) for the 90-day rule.
     {"NAME": "portal.security.validators.PasswordAgeRecorder"},
 ]
@@ -279,7 +278,9 @@ OTP_TOTP_ISSUER = "新余市行政审批局"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success resets nothing: with username and address locked separately, django-axes' reset would
+# delete the address's failures too, so one good sign-in would reopen guessing on every other account.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PORTAL_PROXY_COUNT", "0")) or None
