@@ -12,7 +12,8 @@ def percent_text(fraction):
 
 def _year(value):
     """The `year` query parameter as an int, or None when absent or not a plausible year."""
-    if value and value.isdigit() and 1990 <= int(value) <= 2100:
+    # isdigit() alone accepts "²" and "①", which int() refuses; a plausible year has four ASCII digits.
+    if value and len(value) == 4 and value.isascii() and value.isdigit() and 1990 <= int(value) <= 2100:
         return int(value)
     return None
 

@@ -192,7 +192,7 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
             copies_text = unicodedata.normalize("NFKC", copies)
             if not copies_text:
                 count = 1
-            elif copies_text.isdigit() and int(copies_text) < 32768:
+            elif copies_text.isascii() and copies_text.isdigit() and len(copies_text) <= 5 and int(copies_text) < 32768:
                 count = int(copies_text)
             else:
                 self.problem(record.row, header, f"{where}“{name}”的份数应填写数字，实际为“{copies}”")
