@@ -12,8 +12,14 @@ import io
 import zipfile
 
 from import_export.formats import base_formats
-from openpyxl import load_workbook
-from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
+
+TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+RUN_TAG = f"{{{SHEET_MAIN_NS}}}r"
 
 from .errors import ImportFailed, ImportProblem
 
@@ -140,29 +146,41 @@ def _check_zip(data):
 def _read_xlsx(data):
     _check_zip(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = _open_workbook(data)
     except Exception:
         refuse("无法读取该 Excel 文件，文件可能已损坏。")
     try:
-        return [(sheet.title, _sheet_rows(workbook, sheet)) for sheet in workbook.worksheets
-                if hasattr(sheet, "_get_source")]
+        return [(sheet.name, _sheet_rows(reader, sheet.name, rel.target)) for sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
     except ImportFailed:
         raise
     except Exception:
         refuse("无法读取该 Excel 文件，文件可能已损坏。")
     finally:
-        workbook.close()
+        reader.archive.close()
 
 
-def _sheet_rows(workbook, sheet):
+def _open_workbook(data):
+    """openpyxl's reader up to the sheets: load_workbook(read_only=True) would parse each sheet once
+    more just to look for a <dimension>, which this reader ignores anyway."""
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    return reader
+
+
+def _sheet_rows(reader, name, path):
     """Rows as lists, cell by cell from the XML: missing rows become [], rows are never padded."""
+    workbook = reader.wb
     rows = []
-    with sheet._get_source() as source:
-        parser = ValueParser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
-                              date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+    with reader.archive.open(path) as source:
+        parser = ValueParser(source, reader.shared_strings, data_only=True, epoch=workbook.epoch,
+                             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
         for number, cells in parser.parse():
             width = max((cell["column"] for cell in cells), default=0)
-            _check_bounds(sheet.title, max(number, len(rows) + 1), width)
+            _check_bounds(name, max(number, len(rows) + 1), width)
             while len(rows) < number - 1:
                 rows.append([])
             values = [None] * width
@@ -178,11 +196,31 @@ class ValueParser(WorkSheetParser):
     An empty <v/> is a result only for a text formula (t="str"), e.g. one that returns ""."""
 
     def parse_cell(self, element):
+        if element.get("t") == "inlineStr":
+            return self.parse_inline_string(element)
         cell = super().parse_cell(element)
         if cell["value"] is None and element.find(FORMULA_TAG) is not None \
                 and not (element.get("t") == "str" and element.find(VALUE_TAG) is not None):
             cell["value"] = FormulaWithoutValue(element.get("r") or "")
         return cell
+
+    def parse_inline_string(self, element):
+        """Inline strings (what write-only openpyxl, our own exports, write) read as plain text: several
+        times faster than openpyxl's rich-text objects. Phonetic runs (<rPh>) are not part of the text."""
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        value = None
+        inline = element.find(INLINE_STRING)
+        if inline is not None:
+            parts = [inline.findtext(TEXT_TAG) or ""]
+            parts += [run.findtext(TEXT_TAG) or "" for run in inline.iterfind(RUN_TAG)]
+            value = "".join(parts)
+        return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": 0}
 
 
 def escape_formula(value):
