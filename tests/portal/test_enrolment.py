@@ -151,3 +151,17 @@ class PasswordTests(SimpleTestCase):
         for password in ("Xinyu-Approval-2024", "qz7!Lmp#Wr2v", "审批局Bureau2024x", "Qz7#Lm2!Vr9$Tk"):
             with self.subTest(password):
                 validate_password(password)
+
+
+class EnrolmentCommandTests(TestCase):
+    def test_the_first_security_admin_gets_a_code_on_the_server(self):
+        import io
+
+        from django.core.management import call_command
+
+        make_staff("admin_sec", roles.SECURITY_ADMIN)
+        out = io.StringIO()
+        call_command("otp_enrolment_code", "admin_sec", stdout=out)
+        self.assertRegex(out.getvalue(), r"admin_sec 的绑定码：\d{4}-\d{4}-\d{4}")
+        self.assertEqual(EnrolmentCode.objects.filter(used_at=None).count(), 1)
+        self.assertTrue(AuditEvent.objects.filter(action=AuditEvent.Action.ENROL_CODE, user=None).exists())
