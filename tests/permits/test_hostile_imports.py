@@ -38,12 +38,17 @@ CELL_REFUSALS = [
 ]
 
 
-class HostileImportTests(TestCase):
+class DraftCatalogueTestCase(TestCase):
+    """A draft catalogue of the city and the department the rows name."""
+
     @classmethod
     def setUpTestData(cls):
         cls.city = RegionFactory(name="市本级")
         DepartmentFactory(name="市市场监管局", region=cls.city)
         cls.draft = PermitCatalogueFactory(region=cls.city, title="草稿清单")
+
+
+class HostileImportTests(DraftCatalogueTestCase):
 
     def assert_refused(self, data, name):
         logs, events = ImportLog.objects.count(), AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).count()
@@ -96,12 +101,7 @@ class HostileImportTests(TestCase):
         self.assertEqual(summary.rows, 1)
 
 
-class HostileImportCommandTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        city = RegionFactory(name="市本级")
-        DepartmentFactory(name="市市场监管局", region=city)
-        cls.draft = PermitCatalogueFactory(region=city, title="草稿清单")
+class HostileImportCommandTests(DraftCatalogueTestCase):
 
     def test_command_exits_non_zero_with_the_message(self):
         folder = tempfile.TemporaryDirectory()
@@ -121,12 +121,10 @@ class HostileImportCommandTests(TestCase):
         self.assertEqual(ImportLog.objects.filter(result=ImportLog.Result.FAILED).count(), 2)
 
 
-class HostileImportAdminTests(TestCase):
+class HostileImportAdminTests(DraftCatalogueTestCase):
     @classmethod
     def setUpTestData(cls):
-        city = RegionFactory(name="市本级")
-        DepartmentFactory(name="市市场监管局", region=city)
-        cls.draft = PermitCatalogueFactory(region=city, title="草稿清单")
+        super().setUpTestData()
         cls.staff = get_user_model().objects.create_superuser("root", "root@example.com", "x")
 
     def test_admin_upload_of_the_dimension_bomb_answers_with_the_message(self):

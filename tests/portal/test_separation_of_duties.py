@@ -51,6 +51,10 @@ class SeparationOfDutiesTests(TestCase):
     def password_url(self, user):
         return reverse("admin:auth_user_password_change", args=[user.pk])
 
+    def set_password(self, user):
+        return self.client.post(self.password_url(user), {
+            "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+
     def last_event(self, action, user):
         return AuditEvent.objects.filter(action=action, object_id=str(user.pk)).order_by("id").last()
 
@@ -67,8 +71,7 @@ class SeparationOfDutiesTests(TestCase):
     def test_system_admin_cannot_set_another_password(self):
         # Defect 1, step 2: admin_sys set the auditor's password and signed in as the auditor.
         self.client.force_login(self.admin_sys)
-        response = self.client.post(self.password_url(self.auditor), {
-            "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+        response = self.set_password(self.auditor)
         self.assertEqual(response.status_code, 403)
         self.auditor.refresh_from_db()
         self.assertTrue(self.auditor.check_password(PASSWORD))
@@ -89,8 +92,7 @@ class SeparationOfDutiesTests(TestCase):
 
     def test_superuser_manages_no_accounts(self):
         self.client.force_login(self.root)
-        response = self.client.post(self.password_url(self.auditor), {
-            "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+        response = self.set_password(self.auditor)
         self.assertEqual(response.status_code, 403)
 
     def test_security_admin_cannot_change_its_own_roles_flags_or_permissions(self):
@@ -113,8 +115,7 @@ class SeparationOfDutiesTests(TestCase):
 
     def test_security_admin_cannot_touch_a_superuser(self):
         self.client.force_login(self.admin_sec)
-        response = self.client.post(self.password_url(self.root), {
-            "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+        response = self.set_password(self.root)
         self.assertEqual(response.status_code, 403)
 
     def test_security_admin_changes_are_audited_with_before_after_and_actor(self):
@@ -138,8 +139,7 @@ class SeparationOfDutiesTests(TestCase):
 
     def test_password_set_by_someone_else_is_audited(self):
         self.client.force_login(self.admin_sec)
-        response = self.client.post(self.password_url(self.auditor), {
-            "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+        response = self.set_password(self.auditor)
         self.assertEqual(response.status_code, 302)
         event = self.last_event(AuditEvent.Action.PASSWORD_CHANGE, self.auditor)
         self.assertEqual((event.username, event.detail["account"], event.detail["by_self"]),
