@@ -112,6 +112,11 @@ for _model in history_models():
 def sync_roles_after_migrate(sender, using="default", **kwargs):
     # The last app of INSTALLED_APPS: every model's permissions exist by now.
     if getattr(sender, "label", None) == "portal":
+        from django.contrib.auth.management import create_permissions
+
         from permits.services.roles import roles_sync
 
+        # This receiver is connected before django.contrib.auth's: the last app's permissions may not exist yet.
+        for config in apps.get_app_configs():
+            create_permissions(config, verbosity=0, using=using)
         roles_sync(using=using)
