@@ -24,7 +24,9 @@ DENIED = ["camera", "microphone", "geolocation", "payment", "usb", "display-capt
 
 def production(*args):
     env = {**os.environ, **PRODUCTION_ENV}
-    env.pop("REDIS_URL", None)
+    # Set by the browser tests' Playwright runs; never in a deployment.
+    for name in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
