@@ -7,6 +7,7 @@
 # Environment: DATABASE_URL (PostgreSQL if set, else a SQLite file in bench/out/), BENCH_DURATION,
 # BENCH_CONNECTIONS, BENCH_THREADS, BENCH_PORT (8019), BENCH_SCALE (10), BENCH_PHASES ("uncached cached"),
 # BENCH_PATHS (override the page list), BENCH_REDIS (1: a throwaway Redis as the shared cache).
+# The redis-down phase points the cache at a port where no Redis listens: it must stay as fast as uncached.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -20,7 +21,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-2}
 PORT=${BENCH_PORT:-8019}
 SCALE=${BENCH_SCALE:-10}
-PHASES=${BENCH_PHASES:-uncached cached}
+PHASES=${BENCH_PHASES:-uncached cached redis-down}
 BASE="http://127.0.0.1:$PORT"
 
 command -v wrk >/dev/null || { echo "缺少 wrk：sudo apt-get install -y wrk"; exit 1; }
@@ -83,7 +84,7 @@ else
 fi
 
 start_gunicorn() {
-  PUBLIC_CACHE_ENABLED=$1 GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_ACCESS_LOG="$ROOT/$OUT/access.log" \
+  REDIS_URL=${2:-${REDIS_URL:-}} PUBLIC_CACHE_ENABLED=$1 GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_ACCESS_LOG="$ROOT/$OUT/access.log" \
     "$GUNICORN" -c portal/gunicorn.conf.py portal.wsgi >>"$OUT/gunicorn.log" 2>&1 &
   GUNICORN_PID=$!
   PIDS+=("$GUNICORN_PID")
@@ -121,13 +122,15 @@ SUMMARY="$OUT/load-summary.txt"
 : >"$SUMMARY"
 for phase in $PHASES; do
   case $phase in
-    cached) enabled=1; label="缓存开启" ;;
-    uncached) enabled=0; label="缓存关闭" ;;
-    *) echo "未知阶段 $phase（可选 uncached cached）"; exit 2 ;;
+    cached) enabled=1; label="缓存开启"; redis="" ;;
+    uncached) enabled=0; label="缓存关闭"; redis="" ;;
+    redis-down) enabled=1; label="缓存开启但 Redis 停止"; redis="redis://127.0.0.1:$((PORT + 1001))/0" ;;
+    *) echo "未知阶段 $phase（可选 uncached cached redis-down）"; exit 2 ;;
   esac
   echo
   echo "== $label：每页 $DURATION，$CONNECTIONS 个连接 =="
-  start_gunicorn "$enabled"
+  log_start=$(wc -l 2>/dev/null <"$OUT/gunicorn.log" || echo 0)
+  DJANGO_LOG_LEVEL=WARNING start_gunicorn "$enabled" "$redis"
   HEALTH_RPS=""
   printf "%-34s %9s %9s %9s %7s %6s %6s %9s\n" "页面" "请求/秒" "p50 ms" "p99 ms" "错误" "5xx" "命中率" "/healthz比"
   for raw_path in "${PATHS[@]}"; do
@@ -159,6 +162,10 @@ for phase in $PHASES; do
   echo "$phase worker_rss_mb=$rss worker_pss_mb=$pss" >>"$SUMMARY"
   (( rss >= 200 )) && FAILED=1
   stop_gunicorn
+  warnings=$(tail -n +"$((log_start + 1))" "$OUT/gunicorn.log" | grep -c "Redis 缓存不可用" || true)
+  tracebacks=$(tail -n +"$((log_start + 1))" "$OUT/gunicorn.log" | grep -c "^Traceback" || true)
+  echo "日志：Redis 不可用警告 ${warnings} 条（每个 worker 每分钟至多一条），Traceback ${tracebacks} 个"
+  echo "$phase redis_warnings=$warnings tracebacks=$tracebacks" >>"$SUMMARY"
 done
 
 echo

@@ -2,6 +2,7 @@
 
 Traditional pages are converted once per response with OpenCC, interface and data alike.
 """
+from django.conf import settings
 from django.utils.cache import patch_vary_headers
 
 from permits.kernel.chinese import to_traditional
@@ -27,11 +28,13 @@ class ReaderPreferenceMiddleware:
         response = self.get_response(request)
 
         if zh_param == "hant":
-            response.set_cookie(SCRIPT_COOKIE, "hant", max_age=COOKIE_AGE, samesite="Lax", httponly=True)
+            response.set_cookie(SCRIPT_COOKIE, "hant", max_age=COOKIE_AGE, samesite="Lax", httponly=True,
+                                secure=settings.SESSION_COOKIE_SECURE)
         elif zh_param == "hans":
             response.delete_cookie(SCRIPT_COOKIE, samesite="Lax")
         if care_param == "1":
-            response.set_cookie(CARE_COOKIE, "1", max_age=COOKIE_AGE, samesite="Lax", httponly=True)
+            response.set_cookie(CARE_COOKIE, "1", max_age=COOKIE_AGE, samesite="Lax", httponly=True,
+                                secure=settings.SESSION_COOKIE_SECURE)
         elif care_param == "0":
             response.delete_cookie(CARE_COOKIE, samesite="Lax")
         if request.path.startswith(SKIP_PREFIXES):

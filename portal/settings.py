@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     # Must come after CSPMiddleware: it relaxes the policy of /admin/ responses only.
     "portal.security.middleware.AdminCSPMiddleware",
@@ -168,15 +169,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Every message in Chinese, whatever language the request or the command runs in.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
+    {"NAME": "portal.security.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "portal.security.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "portal.security.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.security.validators.CommonPasswordValidator"},
+    {"NAME": "portal.security.validators.NumericPasswordValidator"},
+    {"NAME": "portal.security.validators.GuessableValidator", "OPTIONS": {"min_score": 3}},
     # Records the change time (StaffProfile.password_changed_at) for the 90-day rule.
     {"NAME": "portal.security.validators.PasswordAgeRecorder"},
 ]
@@ -218,7 +218,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: no cache and one warning a minute (portal.cache_backend), not an error per request.
+            "BACKEND": "portal.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "xyportal"),
             # A slow or dead Redis must not hang requests: the pages are then served uncached.
@@ -266,6 +267,13 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+# Browser features no page uses, denied to every origin (Permissions-Policy).
+PERMISSIONS_POLICY_DENY = (
+    "accelerometer", "ambient-light-sensor", "autoplay", "battery", "bluetooth", "camera", "display-capture",
+    "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+)
 
 # Sessions end after 30 minutes idle and 12 hours in all; passwords are changed every 90 days.
 PORTAL_SESSION_IDLE_SECONDS = int(os.environ.get("PORTAL_SESSION_IDLE_SECONDS", 30 * 60))
@@ -282,7 +290,9 @@ OTP_TOTP_ISSUER = "新余市行政审批局"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A success resets nothing: with username and address locked separately, django-axes' reset would
+# delete the address's failures too, so one good sign-in would reopen guessing on every other account.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PORTAL_PROXY_COUNT", "0")) or None
@@ -311,8 +321,11 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Every cookie is Secure: session, CSRF, messages (they follow SESSION_COOKIE_SECURE), language,
+    # and the reader's zh and care cookies (portal.middleware).
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # /healthz is probed over plain HTTP by the load balancer.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -229,6 +229,7 @@ class Material(EditionChild):
     copies = models.PositiveSmallIntegerField(_("份数"), default=1)
     source = models.CharField(_("来源渠道"), max_length=200, blank=True)
     notes = models.CharField(_("备注"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     objects = EditionChildQuerySet.as_manager()
 

@@ -128,6 +128,8 @@ def versioned_read(*namespaces, size=64):
                 logger.warning("缓存不可用，直接查询数据库：%s", func.__qualname__)
                 return func(*args)
             key = (args, tuple(versions[ns] for ns in names))
+            if None in key[1]:  # the cache keeps nothing (outage): a remembered read could go stale
+                return func(*args)
             if key in memo:
                 return memo[key]
             value = func(*args)

@@ -4,14 +4,11 @@ from django.views.decorators.http import require_safe
 
 from permits.kernel.cache import public_cache
 from permits.kernel.chinese import percent_text
+from permits.kernel.params import param_year
 from permits.onething.selectors import mean_reduction, one_thing_list
 
 
-def _year(value):
-    """The `year` query parameter as an int, or None when absent or not a plausible year."""
-    if value and value.isdigit() and 1990 <= int(value) <= 2100:
-        return int(value)
-    return None
+_year = param_year
 
 
 @public_cache("onethings", "permits")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from permits.kernel.importing.formats import write_csv, write_xlsx
 from permits.kernel.cache import public_cache
+from permits.kernel.params import param_int
 from permits.powers.selectors import (
     POWER_HEADERS, demonstration_sites, observation_point_groups, power_catalogue_page,
     power_export_record, power_export_rows, powers_of, public_power_catalogue,
@@ -57,9 +58,9 @@ def _bad_request(request, message):
 def catalogue_list(request):
     year = request.GET.get("year", "").strip()
     if year:
-        if not (year.isascii() and year.isdigit() and len(year) == 4):
+        year = param_int(year, digits=4)
+        if year is None or len(request.GET["year"].strip()) != 4:
             return _bad_request(request, _("参数“year”应为四位年份，例如 2024。"))
-        year = int(year)
     else:
         year = None
     context = {

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class RegionQuerySet(models.QuerySet):
@@ -25,6 +26,7 @@ class Region(models.Model):
     )
     code = models.CharField(_("区划代码"), max_length=12, blank=True)
     order = models.PositiveIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     objects = RegionQuerySet.as_manager()
 
@@ -54,6 +56,7 @@ class Department(models.Model):
         Region, verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="departments"
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
 
     objects = DepartmentQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from permits.kernel.params import param_int
 from permits.models import Department, HandlingItem, OneThing, PermitItem
 from permits.catalogue.selectors.catalogue import published_permit_catalogue
 
@@ -119,7 +120,8 @@ def find_service(code):
         return None
     if code.startswith(ONE_THING_PREFIX):
         pk = code.removeprefix(ONE_THING_PREFIX)
-        bundle = OneThing.objects.filter(pk=pk).prefetch_related("departments").first() if pk.isdigit() else None
+        pk = param_int(pk)
+        bundle = OneThing.objects.filter(pk=pk).prefetch_related("departments").first() if pk else None
         if bundle is None:
             return None
         departments = list(bundle.departments.all())

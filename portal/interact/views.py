@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from permits.kernel.params import param_int
+
 from . import selectors as sel
 from .abuse import BROWSER_COOKIE, browser_token, over_limit
 from .forms import DIMENSIONS, MessageForm, RatingForm, TrackForm
@@ -31,8 +33,7 @@ def _kind(value):
 def message_list(request):
     q = request.GET.get("q", "").strip()[:50]
     kind = _kind(request.GET.get("kind", ""))
-    department = request.GET.get("department", "")
-    department = int(department) if department.isdigit() and len(department) < 10 else None
+    department = param_int(request.GET.get("department"))
     page = Paginator(sel.public_messages(q=q, kind=kind, department=department), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "portal/interact/messages.html", {
@@ -107,8 +108,7 @@ def message_track(request):
 
 @require_safe
 def message_stats(request):
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
+    year = param_int(request.GET.get("year"), low=2000, high=2100, digits=4)
     stats = sel.message_stats(year)
     return render(request, "portal/interact/stats.html", {"stats": stats, "year": year,
                                                           "this_year": timezone.localdate().year})

@@ -1,17 +1,21 @@
 """Admin pages of the security layer: accounts (三员分立), the audit trail and the change history."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from permits.kernel.importing.formats import write_csv
 from permits.models import AuditEvent, StaffProfile
-from permits.kernel.access.roles import separated_role_conflict
 from permits.kernel.access.audit import audit_record
+from permits.kernel.access.roles import manages_accounts, separated_role_conflict
 
 from .signals import history_models
 
@@ -51,7 +55,24 @@ class PortalUserChangeForm(UserChangeForm):
         return cleaned
 
 
-class StaffProfileInline(admin.StackedInline):
+class AccountManagerOnly:
+    """三员分立: only 安全管理员 adds, changes or deletes here (superusers neither); others at most view."""
+
+    def has_add_permission(self, request, *args):
+        return manages_accounts(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return manages_accounts(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return manages_accounts(request.user) and super().has_delete_permission(request, obj)
+
+
+def own_account(request, obj):
+    return obj is not None and obj.pk == request.user.pk
+
+
+class StaffProfileInline(AccountManagerOnly, admin.StackedInline):
     model = StaffProfile
     can_delete = False
     filter_horizontal = ("departments",)
@@ -59,23 +80,92 @@ class StaffProfileInline(admin.StackedInline):
     readonly_fields = ("password_changed_at",)
     verbose_name_plural = _("负责部门（部门编辑）")
 
+    def has_change_permission(self, request, obj=None):
+        # Nobody chooses their own departments.
+        return not own_account(request, obj) and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return not own_account(request, obj) and super().has_add_permission(request, obj)
+
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+admin.site.unregister(TOTPDevice)
+
+# The flags and powers an account may never change on itself.
+OWN_LOCKED_FIELDS = ("is_active", "is_staff", "groups", "user_permissions")
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(AccountManagerOnly, UserAdmin):
     form = PortalUserChangeForm
     inlines = [StaffProfileInline]
     list_display = ("username", "last_name", "first_name", "is_active", "is_staff", "roles", "last_login")
     list_filter = ("is_active", "is_staff", "is_superuser", "groups")
+    # is_superuser is not in any form: only `createsuperuser` on the server grants it.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("first_name", "last_name", "email")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "groups", "user_permissions")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    actions = ["issue_enrolment_code"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + OWN_LOCKED_FIELDS if own_account(request, obj) else fields
+
+    def has_change_permission(self, request, obj=None):
+        # A superuser account is kept out of reach: resetting its password would hand over every power.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if own_account(request, obj) or (obj is not None and obj.is_superuser):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # One's own password is changed with the old one (修改密码), never set here.
+        if str(id) == str(request.user.pk):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     @admin.display(description=_("角色"))
     def roles(self, obj):
         return "、".join(g.name for g in obj.groups.all())
+
+    @admin.action(description=_("签发动态口令绑定码（24 小时内有效，只显示一次）"), permissions=["change"])
+    def issue_enrolment_code(self, request, queryset):
+        from .enrolment import enrolment_code_issue
+
+        for user in queryset.exclude(pk=request.user.pk)[:20]:
+            code = enrolment_code_issue(user, issued_by=request.user)
+            self.message_user(request, _("账号 %(user)s 的绑定码：%(code)s（24 小时内有效，只显示这一次，请当面或电话告知本人）")
+                              % {"user": user.username, "code": code}, messages.WARNING)
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(request, _("不能为自己签发绑定码。"), messages.ERROR)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(AccountManagerOnly, GroupAdmin):
+    pass
+
+
+@admin.register(TOTPDevice)
+class PortalTOTPDeviceAdmin(AccountManagerOnly, TOTPDeviceAdmin):
+    """安全管理员 binds a device for a member of staff, or deletes one so it can be bound again."""
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and obj.user_id == request.user.pk) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.user_id == request.user.pk) and super().has_delete_permission(request, obj)
 
 
 @admin.register(AuditEvent)

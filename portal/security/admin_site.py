@@ -22,6 +22,10 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
+# The account whose enrolment code this session has spent (and so may bind a device).
+ENROL_SESSION_KEY = "portal_otp_enrol_user"
+
+
 def require_2fa():
     return bool(getattr(settings, "PORTAL_REQUIRE_2FA", False))
 
@@ -92,6 +96,8 @@ class PortalAdminSite(admin.AdminSite):
         context = {**self.each_context(request), "title": _("绑定动态口令")}
         if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             return TemplateResponse(request, "security/otp.html", {**context, "confirmed": True})
+        if request.session.get(ENROL_SESSION_KEY) != user.pk:
+            return self.otp_enrolment_code(request, context)
         device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="默认", confirmed=False)
@@ -101,6 +107,7 @@ class PortalAdminSite(admin.AdminSite):
             if token and device.verify_token(token):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                request.session.pop(ENROL_SESSION_KEY, None)
                 otp_login(request, device)
                 from permits.models import AuditEvent
                 from permits.kernel.access.audit import audit_record
@@ -114,6 +121,20 @@ class PortalAdminSite(admin.AdminSite):
             "secret": base64.b32encode(device.bin_key).decode(),
             "qr_svg": qr_svg(device.config_url),
         })
+
+    def otp_enrolment_code(self, request, context):
+        """First step: the one-time code 安全管理员 issued for this account (a wrong one counts as a failed sign-in)."""
+        from .enrolment import enrolment_code_redeem
+
+        error = None
+        if request.method == "POST":
+            if enrolment_code_redeem(request.user, request.POST.get("enrol_code") or ""):
+                request.session[ENROL_SESSION_KEY] = request.user.pk
+                return redirect("admin:security_otp")
+            user_login_failed.send(sender=__name__, credentials={"username": request.user.get_username()},
+                                   request=request)
+            error = _("绑定码不正确、已使用或已过期（有效期 24 小时），请联系安全管理员重新签发。")
+        return TemplateResponse(request, "security/otp.html", {**context, "needs_code": True, "error": error})
 
 
 def qr_svg(text):

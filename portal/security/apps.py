@@ -9,4 +9,4 @@ class PortalAdminConfig(AdminConfig):
     def ready(self):
         super().ready()
         # Signals (三员分立, sign-in audit, role sync) and the security admin pages.
-        from . import admin, signals  # noqa: F401
+        from . import account_audit, admin, signals  # noqa: F401

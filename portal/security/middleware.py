@@ -39,6 +39,19 @@ class DatabaseUnavailableMiddleware:
         return None
 
 
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy: no page of this site uses the camera, microphone, location, payment and the like."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.value = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.value)
+        return response
+
+
 class AdminCSPMiddleware:
     """The Django admin needs inline styles (and its widgets' style attributes); public pages do not."""
 

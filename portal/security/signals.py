@@ -40,13 +40,20 @@ def refuse_combined_admin_roles(sender, instance, action, reverse, pk_set, **kwa
             if clash is not None:
                 names = set(clash.groups.values_list("name", flat=True)) | {instance.name}
                 raise separation_error(separated_role_conflict(names))
+
+    def affected():
+        return [instance] if not reverse else list(User.objects.filter(pk__in=pk_set or ()))
+
+    if action in ("pre_add", "pre_remove", "pre_clear"):
+        instance._groups_before = {u.pk: sorted(u.groups.values_list("name", flat=True)) for u in affected()}
     if action in ("post_add", "post_remove", "post_clear"):
-        users = [instance] if not reverse else list(User.objects.filter(pk__in=pk_set or ()))
-        for user in users:
+        before = getattr(instance, "_groups_before", None) or {}
+        for user in affected():
             user.__dict__.pop("_role_cache", None)
             user.__dict__.pop("_department_scope", None)
             audit_record(AuditEvent.Action.ROLE_CHANGE, user, None, {
                 "change": action.removeprefix("post_"),
+                "before": before.get(user.pk),
                 "groups": sorted(user.groups.values_list("name", flat=True)),
             })
 
@@ -103,7 +110,7 @@ for _model in history_models():
 
 @receiver(post_migrate)
 def sync_roles_after_migrate(sender, using="default", **kwargs):
-    # The last app of INSTALLED_APPS: every model's permissions exist by now.
+    # The last app of INSTALLED_APPS; roles_sync creates any permission that does not exist yet.
     if getattr(sender, "label", None) == "portal":
         from permits.kernel.access.roles_sync import roles_sync
 

@@ -82,3 +82,18 @@ class FloorTests(SimpleTestCase):
         self.assertIn("reports.figures", modules)
         if False:  # never runs; shows that an import inside a block is found too
             import reports.figures  # noqa: F401
+
+
+class QueryParameterTests(SimpleTestCase):
+    def test_param_int_takes_only_ascii_digits_in_range(self):
+        from permits.kernel.params import param_int, param_year
+
+        cases = [  # (value, kwargs, expected) — written from the rule, not the code
+            ("12", {}, 12), (" 7 ", {}, 7), ("²", {}, None), ("①", {}, None), ("٣", {}, None),
+            ("9" * 4400, {}, None), ("-1", {}, None), ("1e3", {}, None), ("", {}, None), (None, {}, None),
+            ("5", {"low": 6}, None), ("2024", {"high": 2023}, None),
+        ]
+        for value, kwargs, expected in cases:
+            with self.subTest(value=value):
+                self.assertEqual(param_int(value, **kwargs), expected)
+        self.assertEqual([param_year(v) for v in ("2024", "1989", "20245", "２０２４")], [2024, None, None, None])

@@ -135,16 +135,21 @@ def test_import_refuses_hostile_rows_atomically():
 
 
 @pytest.mark.django_db
-def test_import_strips_control_characters_and_keeps_text_inert():
+def test_import_reports_control_characters_and_keeps_text_inert():
     region = Region.objects.create(name="市本级", kind=Region.Kind.CITY)
+    # Issue 15: control characters are reported with their row and column, not stripped silently.
+    with pytest.raises(ImportFailed) as refused:
+        DepartmentImporter().run(sheet([["市\x01测试\x1b局\x7f", "a\u200bb", "1"]]), "hostile.csv", region)
+    assert [(p.row, p.column) for p in refused.value.problems] == [(2, "部门名称")]
+    assert not Department.objects.exists()
     rows = [
-        ["市\x01测试\x1b局\x7f", "a\u200bb", "1"],
+        ["市测\u200b试局", "a\u200bb", "1"],
         [SCRIPT, "'; DROP TABLE x; --", "2"],
         ["=cmd|' /C calc'!A0", "@SUM(1)", "3"],
     ]
     DepartmentImporter().run(sheet(rows), "hostile.csv", region)
     names = list(Department.objects.order_by("order").values_list("name", flat=True))
-    assert names[0] == "市测试局"
+    assert names[0] == "市测试局"  # zero-width spaces are formatting, dropped
     assert names[1] == SCRIPT  # stored as text; templates escape it
     exported = write_csv(["部门名称"], [[n] for n in names]).decode("utf-8-sig")
     assert "\n'=cmd|" in exported.replace("\r\n", "\n")  # neutralised for spreadsheets

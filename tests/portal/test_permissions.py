@@ -28,17 +28,19 @@ COLUMNS = (SYS, SEC, AUD, REV, EDI, REP)
 # Model → what each role may do: a add, c change, d delete, v view. Columns: 系统管理员, 安全管理员,
 # 审计管理员, 审核发布, 部门编辑, 报告编辑. A pattern row covers every model it matches that has no row.
 POLICY = {
-    # accounts and settings: 系统管理员; sign-in records and devices: 安全管理员; 审计管理员 reads all
-    "auth.user":                          ("acdv", "v",  "v", "",    "",     ""),
-    "auth.group":                         ("acdv", "",   "v", "",    "",     ""),
-    "permits.staffprofile":               ("acdv", "v",  "v", "",    "",     ""),
+    # 三员分立 (issue 15): accounts, roles, departments of editors and devices are 安全管理员's alone;
+    # settings (site profile, regions, departments) are 系统管理员's; 审计管理员 reads everything
+    "auth.user":                          ("",     "acdv", "v", "",    "",     ""),
+    "auth.group":                         ("",     "acdv", "v", "",    "",     ""),
+    "permits.staffprofile":               ("",     "acdv", "v", "",    "",     ""),
+    "portal.enrolmentcode":               ("",     "v",  "v", "",    "",     ""),
     "portal.siteprofile":                 ("acdv", "",   "v", "v",   "",     ""),
     "permits.region":                     ("acdv", "",   "v", "v",   "v",    "v"),
     "permits.department":                 ("acdv", "",   "v", "v",   "v",    "v"),
     "axes.accessattempt":                 ("",     "dv", "v", "",    "",     ""),
     "axes.accessfailurelog":              ("",     "dv", "v", "",    "",     ""),
     "axes.accesslog":                     ("",     "v",  "v", "",    "",     ""),
-    "otp_totp.totpdevice":                ("",     "dv", "v", "",    "",     ""),
+    "otp_totp.totpdevice":                ("",     "acdv", "v", "",   "",     ""),
     "permits.auditevent":                 ("",     "v",  "v", "",    "",     ""),
     "permits.importlog":                  ("",     "",   "v", "v",   "v",    ""),
     "permits.backgroundjob":              ("",     "",   "v", "",    "",     ""),

@@ -103,7 +103,11 @@ class TwoFactorTests(TestCase):
         self.assertRedirects(self.client.get(LOGIN), reverse("admin:security_otp"))
 
     def test_enrolment_shows_a_qr_code_and_verifies_a_token(self):
+        from portal.security.enrolment import enrolment_code_issue
+
+        code = enrolment_code_issue(self.new_staff, issued_by=None)
         self.client.post(LOGIN, {"username": "editor_scjg", "password": PASSWORD})
+        self.client.post(reverse("admin:security_otp"), {"enrol_code": code})
         page = self.client.get(reverse("admin:security_otp"))
         self.assertContains(page, "<svg")
         device = TOTPDevice.objects.get(user=self.new_staff, confirmed=False)

@@ -121,7 +121,8 @@ class SettingsFromEnvironmentTests(SimpleTestCase):
         self.assertEqual(conf["databases"]["replica"]["NAME"], "portal")
         self.assertEqual(conf["databases"]["replica"]["TEST"], {"MIRROR": "default"})
         self.assertIn("portal.db_router.ReplicaRouter", conf["routers"])
-        self.assertEqual(conf["cache"], "django.core.cache.backends.redis.RedisCache")
+        # Django's Redis cache, degrading to no cache during an outage (issue 15).
+        self.assertEqual(conf["cache"], "portal.cache_backend.ResilientRedisCache")
         self.assertEqual(conf["static"], "portal.storage.StaticStorage")
 
     def test_without_replica_or_redis(self):

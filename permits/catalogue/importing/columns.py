@@ -25,6 +25,8 @@ ALIASES = {
     "handling_name": ("办理项名称",),
     "department": ("主管部门（单位）", "实施部门"),
 }
+# Integer columns narrower than PositiveIntegerField (the default bound of base.Column).
+INT_LIMITS = {"visits": 32767}
 HEADER = dict((key, header) for header, key in PERMIT_COLUMNS)
 
 # File column → model field, per level.

@@ -14,7 +14,7 @@ from permits.kernel.access.scope import user_departments
 
 from permits.kernel.importing.base import Column, SpreadsheetImporter
 from permits.catalogue.importing.columns import (
-    ALIASES, HANDLING_FIELDS, HEADER, ITEM_FIELDS, KINDS, LENGTH_LIMITS, MATERIAL_SPLIT, PERMIT_COLUMNS, REQUIRED,
+    ALIASES, HANDLING_FIELDS, HEADER, INT_LIMITS, ITEM_FIELDS, KINDS, LENGTH_LIMITS, MATERIAL_SPLIT, PERMIT_COLUMNS, REQUIRED,
     SUB_FIELDS, code_hint, multiline, unescape, url_validator,
 )
 from permits.catalogue.importing.writer import PermitWriter
@@ -24,7 +24,8 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
     catalogue = "行政许可事项清单"
     columns = [
         Column(header, key, required=key in REQUIRED, aliases=ALIASES.get(key, ()),
-               kind="text" if KINDS.get(key) == "multiline" else KINDS.get(key, "text"))
+               kind="text" if KINDS.get(key) == "multiline" else KINDS.get(key, "text"),
+               **({"max_value": INT_LIMITS[key]} if key in INT_LIMITS else {}))
         for header, key in PERMIT_COLUMNS
     ]
 
@@ -191,7 +192,7 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
             copies_text = unicodedata.normalize("NFKC", copies)
             if not copies_text:
                 count = 1
-            elif copies_text.isdigit() and int(copies_text) < 32768:
+            elif copies_text.isascii() and copies_text.isdigit() and len(copies_text) <= 5 and int(copies_text) < 32768:
                 count = int(copies_text)
             else:
                 self.problem(record.row, header, f"{where}“{name}”的份数应填写数字，实际为“{copies}”")

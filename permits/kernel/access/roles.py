@@ -27,13 +27,15 @@ PERSONNEL = ("permits.staffprofile",)
 # The kernel declares its own rules here; each catalogue and upper floor adds its own through
 # role_rules_register / catalogue_roles_register from its AppConfig.ready().
 ROLE_PERMISSIONS = {
+    # Settings and the site profile; accounts are 安全管理员's (三员分立).
     SYSTEM_ADMIN: [
-        (("auth.user", "auth.group", "permits.staffprofile", "permits.region", "permits.department"), ALL, ()),
+        (("permits.region", "permits.department"), ALL, ()),
     ],
+    # Accounts, roles, passwords, departments of editors, second factors, lockouts.
     SECURITY_ADMIN: [
+        (("auth.user", "auth.group", "permits.staffprofile", "otp_totp.totpdevice"), ALL, ()),
         (("axes.accessattempt", "axes.accessfailurelog"), ("view", "delete"), ()),
-        (("axes.accesslog", "auth.user", "permits.staffprofile", "permits.auditevent"), VIEW, ()),
-        (("otp_totp.totpdevice",), ("view", "delete"), ()),
+        (("axes.accesslog", "permits.auditevent"), VIEW, ()),
     ],
     AUDIT_ADMIN: [
         (("*",), VIEW, ()),
@@ -102,6 +104,11 @@ def separated_role_conflict(role_names):
     names = set(role_names)
     held = [r for r in SEPARATED_ROLES if r in names]
     return held if len(held) > 1 else []
+
+
+def manages_accounts(user):
+    """Only 安全管理员 adds, changes or deletes accounts, roles, passwords and devices (superusers neither)."""
+    return SECURITY_ADMIN in user_roles(user)
 
 
 def can_submit(user):

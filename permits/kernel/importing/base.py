@@ -15,9 +15,15 @@ from permits.models import AuditEvent, Department, ImportLog
 from permits.kernel.access.audit import audit_record
 
 from permits.kernel.importing.errors import ImportFailed, ImportProblem
-from permits.kernel.importing.formats import read_rows
+from permits.kernel.importing.formats import FormulaWithoutValue, read_sheets
 
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# Control characters (NUL and the like) that no typed cell holds; tab and line breaks are fine.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Longer than any text field of a catalogue row; fields with a max_length are checked on their own.
+MAX_CELL_CHARS = 20_000
+# The smallest integer column of the catalogues (PositiveIntegerField on every database).
+MAX_INT = 2_147_483_647
 
 
 def clean_text(value) -> str:
@@ -43,6 +49,7 @@ class Column:
     required: bool = False  # the column must be present
     aliases: tuple = ()
     kind: str = "text"  # text | code | int | bool
+    max_value: int = MAX_INT  # int columns: the model field's upper bound
 
     def names(self):
         return (self.header, *self.aliases)
@@ -68,6 +75,7 @@ class ImportSummary:
     updated: dict = field(default_factory=dict)
     dry_run: bool = False
     preview: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
     def add(self, what, n=1, updated=False):
         bucket = self.updated if updated else self.created
@@ -77,7 +85,10 @@ class ImportSummary:
         parts = [f"共 {self.rows} 行"]
         parts += [f"新增{k} {v} 个" for k, v in self.created.items()]
         parts += [f"更新{k} {v} 个" for k, v in self.updated.items()]
-        return "，".join(parts)
+        text = "，".join(parts)
+        if self.warnings:
+            text += "。提示：" + "；".join(self.warnings)
+        return text
 
 
 TRUE_WORDS = {"是", "收费", "y", "yes", "true", "1", "√", "有"}
@@ -96,6 +107,7 @@ class SpreadsheetImporter:
 
     def __init__(self):
         self.problems: list[ImportProblem] = []
+        self.warnings: list[str] = []
         self._departments = None
 
     # ---- problems ----
@@ -130,6 +142,10 @@ class SpreadsheetImporter:
         missing = [c.header for c in self.columns if c.required and c.key not in positions]
         if missing:
             raise ImportFailed([ImportProblem(index + 1, None, f"缺少必需的列：{'、'.join(missing)}")])
+        known = {name for c in self.columns for name in c.names()}
+        unknown = [name for name in dict.fromkeys(header) if name and name not in known]
+        if unknown:
+            self.warnings.append(f"第{index + 1}行有未识别的列，将被忽略：{'、'.join(unknown[:20])}")
         records = []
         by_key = {c.key: c for c in self.columns}
         for offset, row in enumerate(rows[index + 1:], start=index + 2):
@@ -137,13 +153,36 @@ class SpreadsheetImporter:
                 continue
             values, raw = {}, {}
             for key, pos in positions.items():
-                cell = row[pos] if pos < len(row) else None
+                cell = self.checked_cell(offset, by_key[key], row[pos] if pos < len(row) else None)
                 raw[key] = cell
                 values[key] = self.convert(offset, by_key[key], cell)
             records.append(Record(offset, values, raw))
         if not records:
             raise ImportFailed([ImportProblem(None, None, "表格中没有数据行。")])
         return records
+
+    def checked_cell(self, row, column, cell):
+        """What no column may hold, reported rather than dropped: formulas without a value, control
+        characters, text longer than any field."""
+        if isinstance(cell, FormulaWithoutValue):
+            self.problem(row, column.header, f"单元格 {cell.coordinate} 是公式，但文件中没有保存计算结果；"
+                                             "请在 Excel 中打开并保存，或把公式替换为数值后重新导入")
+            return None
+        if isinstance(cell, str):
+            if _CONTROL.search(cell):
+                self.problem(row, column.header, "含有不可见的控制字符（如 NUL），请删除后重新导入")
+            if len(cell) > MAX_CELL_CHARS:
+                self.problem(row, column.header, f"内容过长：{len(cell):,} 个字符，最多 {MAX_CELL_CHARS:,} 个")
+                return ""
+        return cell
+
+    def refuse_extra_sheets(self, sheets):
+        """Only the first sheet is imported: another sheet holding the header row would be lost unseen."""
+        extra = [name for name, rows in sheets[1:] if self.header_row_index(rows) is not None]
+        if extra:
+            raise ImportFailed([ImportProblem(None, None, (
+                f"只导入第一个工作表“{sheets[0][0]}”，但工作表“{'”“'.join(extra)}”也含有表头行；"
+                "请把数据合并到第一个工作表，或删除多余的工作表后重新导入。"))])
 
     def convert(self, row, column, cell):
         text = clean_text(cell)
@@ -162,7 +201,10 @@ class SpreadsheetImporter:
                 self.problem(row, column.header, f"应填写数字，实际为“{text}”")
                 return None
             if not number.is_integer() or number < 0:
-                self.problem(row, column.header, f"应填写非负整数，实际为“{text}”")
+                self.problem(row, column.header, f"应填写非负整数，实际为“{text[:40]}”")
+                return None
+            if number > column.max_value:
+                self.problem(row, column.header, f"数值“{text[:40]}”过大，最大为 {column.max_value:,}")
                 return None
             return int(number)
         if column.kind == "bool":
@@ -217,8 +259,10 @@ class SpreadsheetImporter:
         summary = ImportSummary(dry_run=dry_run)
         log = dict(catalogue=self.catalogue, file_name=filename[:300], user=user)
         try:
-            rows = read_rows(data, filename)
-            records = self.records(rows)
+            sheets = read_sheets(data, filename)
+            self.refuse_extra_sheets(sheets)
+            records = self.records(sheets[0][1])
+            summary.warnings = self.warnings
             summary.rows = len(records)
             if self.problems:
                 raise ImportFailed(self.problems)

@@ -31,6 +31,11 @@ class AuditEvent(models.Model):
         ROLE_CHANGE = "role_change", _("角色变更")
         OTP_ENROL = "otp_enrol", _("绑定动态口令")
         PURGE = "purge", _("清理过期记录")
+        ACCOUNT_CHANGE = "account_change", _("账号变更")
+        PERMISSION_CHANGE = "perm_change", _("权限变更")
+        PASSWORD_CHANGE = "password_change", _("密码变更")
+        OTP_CHANGE = "otp_change", _("动态口令设备变更")
+        ENROL_CODE = "enrol_code", _("签发动态口令绑定码")
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices, db_index=True)

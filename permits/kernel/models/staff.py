@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class StaffProfile(models.Model):
@@ -13,6 +14,7 @@ class StaffProfile(models.Model):
         "permits.Department", verbose_name=_("负责部门"), blank=True, related_name="staff"
     )
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[departments], excluded_fields=["password_changed_at"])
 
     class Meta:
         verbose_name = _("工作人员资料")
