@@ -3,6 +3,7 @@ import functools
 from pathlib import Path
 
 AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+HTMLCS_JS = Path(__file__).resolve().parent / "node_modules" / "html_codesniffer" / "build" / "HTMLCS.js"
 # WCAG 2.1 A/AA plus axe's best practices (heading order, one landmark of a kind, ...).
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
                # Experimental in axe, but the assessors' tools report it: a visible label left out of the name.
@@ -11,9 +12,9 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 IMPACTS = ("moderate", "serious", "critical")
 
 
-@functools.lru_cache(maxsize=1)
-def _axe_source():
-    return AXE_JS.read_text(encoding="utf-8")
+@functools.lru_cache(maxsize=2)
+def _source(path):
+    return path.read_text(encoding="utf-8")
 
 
 def axe_violations(page, impacts=IMPACTS, enhanced_contrast=False):
@@ -23,7 +24,7 @@ def axe_violations(page, impacts=IMPACTS, enhanced_contrast=False):
     """
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, which the page's CSP (script-src 'self') does not block.
-        page.evaluate(_axe_source() + "\n;true")
+        page.evaluate(_source(AXE_JS) + "\n;true")
     options = AXE_OPTIONS
     if enhanced_contrast:
         options = {**AXE_OPTIONS, "rules": {**AXE_OPTIONS["rules"], "color-contrast-enhanced": {"enabled": True}}}
@@ -31,3 +32,15 @@ def axe_violations(page, impacts=IMPACTS, enhanced_contrast=False):
     found = [(v["id"], v["impact"], [" ".join(map(str, n["target"])) for n in v["nodes"][:3]])
              for v in result["violations"] if v["impact"] in impacts]
     return sorted(found, key=lambda v: -IMPACTS.index(v[1]))
+
+
+def htmlcs_errors(page):
+    """HTML_CodeSniffer's WCAG2AA errors (what pa11y reports as errors) as (code, selector, message)."""
+    if not page.evaluate("typeof window.HTMLCS !== 'undefined'"):
+        page.evaluate(_source(HTMLCS_JS) + "\n;true")
+    return page.evaluate("""() => new Promise(resolve => HTMLCS.process('WCAG2AA', document, () => resolve(
+        HTMLCS.getMessages().filter(m => m.type === HTMLCS.ERROR).map(m => [
+            m.code, m.element.id ? '#' + m.element.id : m.element.tagName.toLowerCase()
+                + (m.element.className && typeof m.element.className === 'string' ? '.' + m.element.className.split(' ')[0] : ''),
+            m.msg.slice(0, 120)])
+    ), () => resolve([['HTMLCS failed to run', '', '']])))""")

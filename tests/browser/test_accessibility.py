@@ -1,21 +1,14 @@
-"""axe-core on every public page type, the 适老化 (care) mode and layout stability, in Debian's chromium."""
-import os
-from pathlib import Path
-
+"""axe-core and HTML_CodeSniffer on every public page type, the 适老化 (care) mode and layout stability, in Debian's chromium."""
 import pytest
 
-from tests.browser.axe import AXE_JS, axe_violations
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.browser.axe import AXE_JS, HTMLCS_JS, axe_violations, htmlcs_errors
+from tests.browser.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium 未安装（apt-get install chromium）"),
-    pytest.mark.skipif(not AXE_JS.exists(), reason="axe-core 未安装（make test 会在 tests/browser 执行 npm ci）"),
+    pytest.mark.skipif(not (AXE_JS.exists() and HTMLCS_JS.exists()),
+                       reason="axe-core 未安装（make test 会在 tests/browser 执行 npm ci）"),
 ]
 
 # The three reading modes the issue names; each query also resets the other preference.
@@ -23,39 +16,21 @@ MODES = {"normal": "care=0&zh=hans", "care": "care=1&zh=hans", "traditional": "c
 WIDTHS = (390, 1280)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def site(transactional_db):
-    """Every public page type with data behind it: permits, intermediaries, powers, one-things, a report."""
-    import datetime
-
-    from permits.models import EditionStatus, HandlingItem, PermitItem
+def site(sections):
+    """A path of every public page type, the error page last."""
+    from permits.models import HandlingItem, PermitItem
     from permits.selectors.catalogue import published_permit_catalogue
-    from reports.models import AnnualReport
-    from tests.portal.catalogue_data import site_profile
-    from tests.reports.factories import build_2024
 
-    site_profile()
-    data = build_2024()
-    AnnualReport.objects.filter(pk=data["report"].pk).update(status=EditionStatus.PUBLISHED,
-                                                             published_on=datetime.date(2025, 1, 20))
     edition = published_permit_catalogue()
     item = PermitItem.objects.filter(edition=edition).order_by("seq").first()
     guide = HandlingItem.objects.filter(edition=edition).order_by("pk").first()
-    service = data["intermediary"].services.order_by("seq").first()
+    service = sections["intermediary"].services.order_by("seq").first()
+    bundle = sections["measured"][0]
     return ["/", "/permits/", "/permits/?q=许可", f"/permits/{item.code}/", f"/permits/guide/{guide.code}/",
             "/permits/changes/", "/intermediaries/", f"/intermediaries/{service.pk}/", "/powers/",
-            f"/powers/{data['zone'].pk}/", "/one-things/", "/reports/", "/reports/2024/", "/sitemap/",
-            "/no-such-page/"]
+            f"/powers/{sections['zone'].pk}/", "/one-things/", f"/one-things/{bundle.pk}/", "/reports/",
+            "/reports/2024/", "/sitemap/", "/no-such-page/"]
 
 
 def _context(browser, width):
@@ -66,7 +41,7 @@ def _url(live_server, path, query):
     return f"{live_server.url}{path}{'&' if '?' in path else '?'}{query}"
 
 
-def test_no_axe_violations_on_any_page_width_or_mode(browser, live_server, site):
+def test_no_axe_or_htmlcs_violations_on_any_page_width_or_mode(browser, live_server, site):
     found = []
     for width in WIDTHS:
         for mode, query in MODES.items():
@@ -78,6 +53,9 @@ def test_no_axe_violations_on_any_page_width_or_mode(browser, live_server, site)
                     # Care mode promises 7:1 (WCAG AAA 1.4.6), not only 4.5:1.
                     for rule, impact, nodes in axe_violations(page, enhanced_contrast=mode == "care"):
                         found.append(f"{width}px {mode} {path}: {rule} ({impact}) {nodes}")
+                    # pa11y's second engine: HTML_CodeSniffer, WCAG2AA errors.
+                    for code, where, message in htmlcs_errors(page):
+                        found.append(f"{width}px {mode} {path}: HTMLCS {code} {where} {message}")
             finally:
                 context.close()
     assert found == []

@@ -1,16 +1,13 @@
 """govsite_audit: passes on a complete site, and fails on each defect the national indicators name."""
-import datetime
 import io
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 
-from permits.models import EditionStatus, OneThing, PermitCatalogue
+from permits.models import OneThing, PermitCatalogue
 from portal.models import SiteProfile
-from reports.models import AnnualReport
 from tests.factories import build_catalogue
-from tests.portal.catalogue_data import site_profile
-from tests.reports.factories import build_2024
+from tests.portal.site_data import build_public_site
 
 
 def audit(*args):
@@ -32,10 +29,7 @@ def row(table, item):
 class GovsiteAuditTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        site_profile()
-        cls.data = build_2024()
-        AnnualReport.objects.filter(pk=cls.data["report"].pk).update(status=EditionStatus.PUBLISHED,
-                                                                     published_on=datetime.date(2025, 1, 20))
+        cls.data = build_public_site()
 
     def test_complete_site_passes_with_a_table(self):
         passed, table, error = audit()

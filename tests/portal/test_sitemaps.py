@@ -1,13 +1,13 @@
 """sitemap.xml lists every public detail page with the date of its data; past the limit it is an index."""
-import datetime
 import re
 import xml.etree.ElementTree as ET
 
 from django.test import TestCase, override_settings
 
-from permits.models import EditionStatus, HandlingItem, OneThing, PermitItem
+from permits.models import HandlingItem, OneThing, PermitItem
 from reports.models import AnnualReport
 from tests.portal.catalogue_data import site_profile
+from tests.portal.site_data import build_public_site
 from tests.reports.factories import build_2024
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -22,10 +22,7 @@ def urlset(content):
 class SitemapTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        site_profile()
-        cls.data = build_2024()
-        AnnualReport.objects.filter(pk=cls.data["report"].pk).update(status=EditionStatus.PUBLISHED,
-                                                                     published_on=datetime.date(2025, 1, 20))
+        cls.data = build_public_site()
         # The 2025 draft is not public and must not be listed.
         AnnualReport.objects.create(year=2025, title="2025年度法治政府建设情况报告")
 
