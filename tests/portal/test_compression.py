@@ -51,3 +51,20 @@ class CompressionTests(TestCase):
         response = self.client.get("/permits/", **GZIP)
         self.assertEqual(response.status_code, 200)
         self.assertNotIn("Content-Encoding", response)
+
+
+class PersonalResponseTests(TestCase):
+    def test_response_marked_personal_is_not_compressed(self):
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        from portal.compression import PublicGZipMiddleware
+
+        def view(request, personal):
+            response = HttpResponse("<p>" + "查询码 ABC123 的留言 " * 50 + "</p>", content_type="text/html; charset=utf-8")
+            response.personal = personal
+            return response
+
+        request = RequestFactory().get("/interact/track/", **GZIP)
+        self.assertEqual(PublicGZipMiddleware(lambda r: view(r, False))(request)["Content-Encoding"], "gzip")
+        self.assertNotIn("Content-Encoding", PublicGZipMiddleware(lambda r: view(r, True))(request))
