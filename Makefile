@@ -8,8 +8,8 @@ PORT ?= 8000
 # bench/scale.py measures growth at these catalogue sizes (100 takes several minutes).
 BENCH_SCALES ?= 1,10,100
 # Debian packages: CJK fonts and a Kai face for the PDF, HarfBuzz subsetting (fast CJK PDFs),
-# chromium for browser tests, redis for the shared cache, wrk for load, poppler for PDF checks.
-DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 chromium redis-server wrk poppler-utils
+# chromium for browser tests (axe-core from npm), redis for the shared cache, wrk for load, poppler for PDF checks.
+DEB_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 chromium redis-server wrk poppler-utils nodejs
 
 
 # The background worker (open-data files, PDFs) beside the web server, stopped when the server stops.
@@ -22,7 +22,7 @@ FANDOL_DIR := /usr/local/share/fonts/fandol
 FANDOL_FILES := FandolFang-Regular.otf FandolSong-Bold.otf
 FANDOL_SRC := ./usr/share/texlive/texmf-dist/fonts/opentype/public/fandol
 
-.PHONY: setup system-packages fonts venv migrate run test bench serve worker clean
+.PHONY: setup system-packages fonts venv migrate node-packages run test bench serve worker clean
 
 setup: system-packages fonts venv migrate
 
@@ -37,6 +37,13 @@ fonts: system-packages
 	    | tar -x -C $(FANDOL_DIR) --strip-components=9 $(addprefix $(FANDOL_SRC)/,$(FANDOL_FILES)) && \
 	  fc-cache -f $(FANDOL_DIR); rc=$$?; rm -rf $$tmp; exit $$rc; \
 	fi
+
+# axe-core for the accessibility browser tests, pinned by tests/browser/package-lock.json (offline after this).
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = "0" ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm; } \
+	  || { echo "缺少 npm，请执行: sudo apt-get install -y npm"; exit 1; }
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+node-packages: tests/browser/node_modules/.package-lock.json
 
 system-packages:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -69,7 +76,7 @@ run: setup
 	@if [ "$${PORTAL_REQUIRE_2FA:-0}" = "0" ]; then echo "注意：本地演示已关闭管理后台的动态口令（PORTAL_REQUIRE_2FA=0）；生产设置（DJANGO_DEBUG=0）默认要求动态口令。"; fi
 	export PORTAL_REQUIRE_2FA=$${PORTAL_REQUIRE_2FA:-0}; $(WITH_WORKER) $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup node-packages
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -87,4 +94,4 @@ worker: setup
 	$(PY) manage.py db_worker --no-reload -v 1
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3*
+	rm -rf $(VENV) staticfiles db.sqlite3* tests/browser/node_modules bench/node_modules

@@ -120,6 +120,19 @@ worker_pss_mb() {
 FAILED=0
 SUMMARY="$OUT/load-summary.txt"
 : >"$SUMMARY"
+
+# Bytes on the wire per page: uncompressed (as before gzip) and as a browser now gets them.
+page_bytes() {
+  printf "%-34s %10s %10s %7s\n" "页面（字节）" "未压缩" "gzip" "节省"
+  local raw_path path plain gz
+  for raw_path in "${PATHS[@]}" / /intermediaries/ /powers/ /one-things/ /reports/ /sitemap/ /sitemap.xml; do
+    path=$($PY -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe="/?=&%:+"))' "$raw_path")
+    plain=$(curl -s -o /dev/null -w '%{size_download}' -H "Accept-Encoding: identity" "$BASE$path" || echo 0)
+    gz=$(curl -s -o /dev/null -w '%{size_download}' -H "Accept-Encoding: gzip" "$BASE$path" || echo 0)
+    printf "%-34s %10s %10s %7s\n" "$raw_path" "$plain" "$gz" "$(awk -v a="$plain" -v b="$gz" 'BEGIN{ if (a>0) printf "%.0f%%", 100*(a-b)/a; else print "-" }')"
+    echo "bytes $raw_path identity=$plain gzip=$gz" >>"$SUMMARY"
+  done
+}
 for phase in $PHASES; do
   case $phase in
     cached) enabled=1; label="缓存开启"; redis="" ;;
@@ -131,6 +144,7 @@ for phase in $PHASES; do
   echo "== $label：每页 $DURATION，$CONNECTIONS 个连接 =="
   log_start=$(wc -l 2>/dev/null <"$OUT/gunicorn.log" || echo 0)
   DJANGO_LOG_LEVEL=WARNING start_gunicorn "$enabled" "$redis"
+  if [[ "$phase" == "${PHASES%% *}" ]]; then echo; page_bytes; echo; fi
   HEALTH_RPS=""
   printf "%-34s %9s %9s %9s %7s %6s %6s %9s\n" "页面" "请求/秒" "p50 ms" "p99 ms" "错误" "5xx" "命中率" "/healthz比"
   for raw_path in "${PATHS[@]}"; do
@@ -141,7 +155,7 @@ for phase in $PHASES; do
       printf "%-34s 跳过：本分支上没有这个地址（404）\n" "$raw_path"
       continue
     fi
-    # As every browser does; only the open-data files are served compressed (pages are left to nginx).
+    # As every browser does: pages are gzipped by the app (portal.compression), open data has .gz copies.
     line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -H "Accept-Encoding: gzip, deflate" \
       -s bench/wrk_report.lua "$BASE$path" | grep '^RESULT' || true)
     if [[ -z "$line" ]]; then echo "$raw_path: wrk 没有结果"; FAILED=1; continue; fi

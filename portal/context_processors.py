@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from permits.kernel.cache import versioned_read
 
 from .models import SiteProfile
+from .site_profile import placeholder_fields, police_record_url
 
 NAV = [
     ("/", _("首页")),
@@ -55,8 +56,13 @@ def site(request):
          "current": path == "/" if url == "/" else path.startswith(url)}
         for url, label in NAV
     ]
+    profile = request._site_profile
     return {
-        "site": request._site_profile,
+        "site": profile,
+        "site_examples": placeholder_fields(profile),
+        "police_record_url": police_record_url(profile),
+        # The care button's GET form keeps the page's other parameters.
+        "care_keep": sorted((key, values) for key, values in request.GET.lists() if key != "care"),
         "zh_script": script,
         "html_lang": "zh-Hant" if script == "hant" else "zh-Hans",
         "zh_switch_url": _with_param(request, "zh", "hans" if script == "hant" else "hant"),

@@ -22,17 +22,18 @@ from reports.demo import seed_reports
 from .interact.demo import seed_interact
 
 from .models import SiteProfile
+from .site_profile import DEMO_PLACEHOLDERS
 
 PASSWORD_ENV = "PORTAL_DEMO_PASSWORD"
 PASSWORD_FILE_NAME = ".demo-password"
 
 SITE_PROFILE = {
     "site_name": "新余市行政审批局",
-    "site_code": "3605000046",
-    "icp_number": "赣ICP备19002345号-1",
+    "site_code": DEMO_PLACEHOLDERS["site_code"],
+    "icp_number": DEMO_PLACEHOLDERS["icp_number"],
     "police_number": "赣公网安备 36050202000078号",
     "hotline": "12345",
-    "address": "江西省新余市渝水区仙来西大道1号新余市市民中心",
+    "address": DEMO_PLACEHOLDERS["address"],
     "postcode": "338000",
     "sponsor": "新余市行政审批局",
 }

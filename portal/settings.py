@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # Database down: a static 503 with Retry-After instead of a 500 (touches no database).
     "portal.security.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages gzipped, outside the Traditional conversion; never those carrying a CSRF token or personal data.
+    "portal.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.middleware.ReaderPreferenceMiddleware",

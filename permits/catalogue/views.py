@@ -109,13 +109,28 @@ def _page_window(page, pages, width=2):
     return out
 
 
-def _iso_days(days):
-    return f"P{days}D" if days else None
+def _working_days(h):
+    """Time limits as text: schema.org's durations count calendar days, these are working days."""
+    parts = []
+    if h.promised_days:
+        parts.append(_("承诺办结时限：%(n)s个工作日") % {"n": h.promised_days})
+    if h.statutory_days:
+        parts.append(_("法定办结时限：%(n)s个工作日") % {"n": h.statutory_days})
+    return "；".join(parts)
+
+
+def _fee_offer(h):
+    offer = {"@type": "Offer", "name": h.name}
+    if h.fee:
+        offer["description"] = "；".join(filter(None, [_("收费"), h.fee_standard, h.fee_basis]))
+    else:
+        offer.update(price=0, priceCurrency="CNY", description=_("不收费"))
+    return offer
 
 
 def government_service_ld(request, item):
     """schema.org GovernmentService for the item, as a JSON-LD string safe inside <script>."""
-    channels = []
+    channels, offers = [], []
     for sub in item.sub_items.all():
         for h in sub.handling_items.all():
             channel = {
@@ -123,25 +138,35 @@ def government_service_ld(request, item):
                 "name": h.name,
                 "serviceUrl": h.online_url or request.build_absolute_uri(f"/permits/guide/{h.code}/"),
             }
-            days = h.promised_days or h.statutory_days
+            days = _working_days(h)
             if days:
-                channel["processingTime"] = _iso_days(days)
+                channel["description"] = days
             if h.enquiry_phone:
                 channel["servicePhone"] = {"@type": "ContactPoint", "telephone": h.enquiry_phone,
                                            "contactType": "咨询"}
             if h.place:
                 channel["serviceLocation"] = {"@type": "Place", "name": h.place, "address": h.place}
             channels.append(channel)
+            offers.append(_fee_offer(h))
+    region = {"@type": "AdministrativeArea", "name": item.edition.region.name}
+    department = {"@type": "GovernmentOrganization", "name": item.department.name}
+    bodies = [name for name in re.split(r"[、；;，,\n]+", item.implementing_bodies or "") if name.strip()]
     data = {
         "@context": "https://schema.org",
         "@type": "GovernmentService",
         "name": item.name,
         "identifier": item.code,
         "url": request.build_absolute_uri(),
+        "description": _("%(region)s行政许可事项“%(name)s”（%(code)s），主管部门：%(department)s。") % {
+            "region": item.edition.region.name, "name": item.name, "code": item.code,
+            "department": item.department.name},
         "serviceType": "行政许可",
-        "serviceOperator": {"@type": "GovernmentOrganization", "name": item.department.name},
-        "areaServed": {"@type": "AdministrativeArea", "name": item.edition.region.name},
+        "serviceOperator": department,
+        "provider": [{"@type": "GovernmentOrganization", "name": name.strip()} for name in bodies] or department,
+        "areaServed": region,
+        "jurisdiction": region,
         "availableChannel": channels,
+        "offers": offers,
     }
     if item.legal_basis:
         data["termsOfService"] = item.legal_basis

@@ -1,30 +1,12 @@
 """Real-browser checks of the citizen portal: Debian's chromium driven by Playwright (never downloaded)."""
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are plain setup.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.browser.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium 未安装（apt-get install chromium）"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -104,23 +86,6 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, live_server, catalogue
                 assert page.evaluate("getComputedStyle(document.querySelector('.main-nav')).display") != "inline"
     finally:
         context.close()
-
-
-@pytest.fixture
-def sections(transactional_db):
-    """Intermediaries, a delegated-powers catalogue, one-things and a published 2024 report."""
-    import datetime
-
-    from permits.models import EditionStatus
-    from reports.models import AnnualReport
-    from tests.portal.catalogue_data import site_profile
-    from tests.reports.factories import build_2024
-
-    site_profile()
-    data = build_2024()
-    AnnualReport.objects.filter(pk=data["report"].pk).update(status=EditionStatus.PUBLISHED,
-                                                             published_on=datetime.date(2025, 1, 20))
-    return data
 
 
 def test_phone_viewport_other_sections_have_no_horizontal_scroll(browser, live_server, sections):

@@ -198,7 +198,9 @@ class ItemAndGuideTests(TestCase):
         channels = data["availableChannel"]
         self.assertEqual(len(channels), 3)
         first = HandlingItem.objects.filter(sub_item__item=self.data["food"]).order_by("sub_item__seq", "seq").first()
-        self.assertEqual(channels[0]["processingTime"], f"P{first.promised_days}D")
+        # Working days, said as the page says them: an ISO duration (P3D) would mean calendar days.
+        self.assertNotIn("processingTime", channels[0])
+        self.assertIn(f"承诺办结时限：{first.promised_days}个工作日", channels[0]["description"])
         self.assertEqual(channels[0]["servicePhone"]["telephone"], first.enquiry_phone)
         self.assertEqual(channels[0]["serviceLocation"]["name"], first.place)
         self.assertTrue(channels[0]["serviceUrl"].startswith("https://"))

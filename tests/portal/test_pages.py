@@ -163,7 +163,9 @@ class CareModeTests(TestCase):
         response = self.client.get("/", {"care": "1"})
         self.assertRegex(response.content.decode(), r'<body class="care\b')
         self.assertEqual(response.cookies["care"].value, "1")
-        self.assertContains(self.client.get("/"), "退出关怀版")
+        # The entry is a toggle button whose state is aria-pressed, not a link with a changing label.
+        self.assertRegex(self.client.get("/").content.decode(),
+                         r'<button type="submit" class="tool-button" name="care" value="0" aria-pressed="true"')
         off = self.client.get("/", {"care": "0"})
         self.assertNotRegex(off.content.decode(), r'<body class="care\b')
         self.assertNotRegex(self.client.get("/").content.decode(), r'<body class="care\b')
