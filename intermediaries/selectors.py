@@ -1,4 +1,5 @@
 """Reads for the intermediary service lists: the edition in force, public search, facets, exports."""
+import hashlib
 import re
 
 from django.db.models import Count, Prefetch, Q
@@ -6,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 
 from permits.kernel.chinese import to_simplified
 from permits.models import EditionStatus, PermitItem
+from permits.kernel.exporting import ExportSpec, edition_version
 from permits.kernel.selectors import current_published, edition_published_in_year
 
 from .models import IntermediaryList, IntermediaryService
@@ -46,10 +48,6 @@ def intermediary_list_current():
 
 def intermediary_service_count(edition):
     return IntermediaryService.objects.filter(edition=edition).count()
-
-
-def intermediary_lists_with_counts():
-    return IntermediaryList.objects.select_related("region").annotate(service_count=Count("services"))
 
 
 def permit_item_ref(item):
@@ -186,8 +184,25 @@ def intermediary_export_rows(edition=None, services=None):
     return [service_export_row(service) for service in services]
 
 
-def intermediary_export_json(edition):
-    services = services_for_export(edition)
+def intermediary_export_spec(edition, services=None):
+    """The list's export (public and admin), or of chosen `services` of it: the import shape in csv/xlsx, json."""
+    chosen = "" if services is None else "-" + hashlib.sha256(str(sorted(s.pk for s in services)).encode()).hexdigest()[:12]
+    return ExportSpec(
+        name=edition.title, slug=f"intermediaries-{edition.pk}", headers=SERVICE_HEADERS,
+        rows=lambda: intermediary_export_rows(edition, services=services), sheet="中介服务事项清单",
+        document=lambda: intermediary_export_json(edition, services=services),
+        version=edition_version(edition) + chosen, modified=edition.updated_at,
+    )
+
+
+def intermediary_template_spec():
+    return ExportSpec(name="中介服务事项清单导入模板", slug="intermediaries-template", headers=SERVICE_HEADERS,
+                      rows=list, sheet="中介服务事项清单", version="template", formats=("csv", "xlsx"))
+
+
+def intermediary_export_json(edition, services=None):
+    if services is None:
+        services = services_for_export(edition)
     return {
         "list": {
             "id": edition.pk,

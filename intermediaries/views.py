@@ -1,18 +1,14 @@
 """Public pages of the intermediary service list: search and filters, one page per service, exports."""
-import re
-
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 
-from permits.kernel.importing.formats import write_csv, write_xlsx
 from permits.kernel.cache import public_cache
+from permits.kernel.exporting import export_response
 
 from . import selectors
 from .models import IntermediaryService
@@ -124,49 +120,10 @@ def service_detail(request, pk):
     })
 
 
-# ---- exports: ETag and Last-Modified follow the published list, which cannot change once published ----
-
-def _export_etag(request, fmt):
-    edition = _current_list(request)
-    if edition is None:
-        return None
-    return f"intermediaries-{edition.pk}-{edition.updated_at.timestamp():.6f}-{fmt}"
-
-
-def _export_last_modified(request, fmt):
-    edition = _current_list(request)
-    return edition.updated_at if edition is not None else None
-
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def export_response(edition, fmt, services=None):
-    """The list (or chosen services of it) as csv/xlsx in the import shape, or json; also used by the admin."""
-    filename = "{}.{}".format(re.sub(r'[\\/:*?"<>|\s]+', "_", edition.title), fmt)
-    if fmt == "json":
-        response = JsonResponse(selectors.intermediary_export_json(edition), json_dumps_params={"ensure_ascii": False})
-    else:
-        rows = selectors.intermediary_export_rows(edition, services=services)
-        if fmt == "csv":
-            body = write_csv(selectors.SERVICE_HEADERS, rows)
-        else:
-            body = write_xlsx(selectors.SERVICE_HEADERS, rows, title=_("中介服务事项清单"))
-        response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
-
-
 @public_cache("intermediaries", "permits")
 @require_safe
-@condition(etag_func=_export_etag, last_modified_func=_export_last_modified)
 def service_export(request, fmt):
     edition = _current_list(request)
     if edition is None:
         return _not_found(request, _("暂无可下载的数据"), _("中介服务事项清单尚未发布，暂无可下载的数据。"))
-    response = export_response(edition, fmt)
-    patch_cache_control(response, public=True, max_age=600)
-    return response
+    return export_response(request, selectors.intermediary_export_spec(edition), fmt, max_age=600)

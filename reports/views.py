@@ -1,11 +1,11 @@
 """Public pages of annual reports: the list, one report as HTML, and its PDF."""
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponseNotModified
 from django.shortcuts import render
 
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from permits.kernel.cache import public_cache
+from permits.kernel.exporting import file_response
 
 from .selectors import report_for_year, report_list_for
 from .services import report_content, report_pdf, report_pdf_filename, report_render_html
@@ -37,16 +37,6 @@ def report_detail(request, year):
 def report_pdf_download(request, year):
     report = report_for_year(year, request.user)
     path, key = report_pdf(report)
-    etag = f'"{key}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        return response
-    response = FileResponse(default_storage.open(path, "rb"), content_type="application/pdf",
-                            filename=report_pdf_filename(report))
-    response["ETag"] = etag
-    if report.is_published:
-        patch_cache_control(response, public=True, max_age=3600)
-    else:
-        patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return file_response(request, lambda: default_storage.open(path, "rb"),
+                         name=report_pdf_filename(report).removesuffix(".pdf"), slug=f"report-{report.year}",
+                         ext="pdf", version=key, public=report.is_published)

@@ -4,15 +4,17 @@ import json
 import re
 from urllib.parse import quote_plus
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 
 from permits.catalogue.models import HANDLING_CODE_RE, ITEM_CODE_RE
 from permits.catalogue.selectors import catalogue as sel, permit_list
+from permits.catalogue.selectors.export import permit_export_spec
+from permits.kernel.exporting import export_response
 from permits.kernel.cache import public_cache
 from permits.kernel.registry import item_section_namespaces, item_sections
 from permits.catalogue.services.open_data import GZIP_FORMATS, RETRY_AFTER, StillWriting, open_data_file, open_data_stamp
@@ -203,44 +205,9 @@ def changes(request):
     })
 
 
-# Open data: conditional GET on the edition's identity and last change.
-
-def _export_edition(request):
-    if not hasattr(request, "_export_edition"):
-        request._export_edition = sel.published_permit_catalogue()
-    return request._export_edition
-
+# Open data: the exporter answers conditional requests before any file is opened.
 
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-
-
-def _export_gzip(request, fmt):
-    return fmt in GZIP_FORMATS and bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
-
-
-def _export_etag(request, fmt):
-    edition = _export_edition(request)
-    if edition is None:
-        return None
-    stamp = open_data_stamp(edition)
-    encoding = "-gz" if _export_gzip(request, fmt) else ""
-    return f"permits-{edition.pk}-{stamp}-{edition.published_on or ''}-{fmt}{encoding}"
-
-
-def _export_modified(request, fmt):
-    edition = _export_edition(request)
-    return edition.updated_at if edition is not None else None
-
-
-def _filename(edition, ext):
-    return f"permit-catalogue-{edition.pk}-{edition.published_on or 'current'}.{ext}"
-
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json; charset=utf-8",
-}
 
 
 def _export_busy(request):
@@ -256,24 +223,21 @@ def _export_busy(request):
 
 # No page cache: the file in storage is the cache, and a streamed response is never stored.
 @require_safe
-@condition(etag_func=_export_etag, last_modified_func=_export_modified)
 def export(request, fmt):
-    edition = _export_edition(request)
+    edition = sel.published_permit_catalogue()
     if edition is None:
         raise Http404(_("暂无已发布的行政许可事项清单"))
-    compressed = _export_gzip(request, fmt)
+    compressed = fmt in GZIP_FORMATS and bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+    def stored_file():
+        # Served from the written file: a worker streams it instead of holding the catalogue in memory.
+        return open(open_data_file(edition, fmt, stamp=open_data_stamp(edition), compressed=compressed), "rb")
+
+    spec = permit_export_spec(edition)
+    # The stored files' state (with open_data's FILE_VERSION) is part of what the ETag follows.
+    spec.version = f"{spec.version}-{open_data_stamp(edition)}"
     try:
-        path = open_data_file(edition, fmt, stamp=open_data_stamp(edition), compressed=compressed)
+        return export_response(request, spec, fmt, body=stored_file,
+                               encoding="gzip" if compressed else "")
     except StillWriting:
         return _export_busy(request)
-    # Served from the written file: a worker streams it instead of holding the catalogue in memory.
-    response = FileResponse(open(path, "rb"), content_type=EXPORT_TYPES[fmt])
-    if fmt in GZIP_FORMATS:
-        response["Vary"] = "Accept-Encoding"
-    if compressed:
-        response["Content-Encoding"] = "gzip"
-    # Named after the data, never after the stored (possibly .gz) file.
-    disposition = "inline" if fmt == "json" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{_filename(edition, fmt)}"'
-    response["Cache-Control"] = "public, max-age=300"
-    return response

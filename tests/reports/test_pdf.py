@@ -125,7 +125,7 @@ class PdfCacheTests(PrivateMediaMixin, TestCase):
     def test_etag_and_filename(self):
         response = self.download()
         self.assertEqual(response["Content-Type"], "application/pdf")
-        self.assertIn("filename*=utf-8''2024%E5%B9%B4%E5%BA%A6", response["Content-Disposition"])
+        self.assertIn("filename*=UTF-8''2024%E5%B9%B4%E5%BA%A6", response["Content-Disposition"])
         not_modified = self.download(HTTP_IF_NONE_MATCH=response["ETag"])
         self.assertEqual(not_modified.status_code, 304)
         self.assertIn("private", response["Cache-Control"])

@@ -24,10 +24,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from permits.kernel.importing.formats import write_csv_to, write_xlsx_to
-from permits.catalogue.selectors.catalogue import permit_catalogue_json_chunks
+from permits.kernel.exporting import export_write
 from permits.kernel.selectors import current_published
-from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
+from permits.catalogue.selectors.export import permit_export_spec
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +60,7 @@ def _folder():
 
 
 def _write(edition, fmt, path):
-    if fmt == "csv":
-        with open(path, "w", encoding="utf-8-sig", newline="") as stream:
-            write_csv_to(stream, PERMIT_HEADERS, permit_export_rows(edition))
-    elif fmt == "xlsx":
-        write_xlsx_to(path, PERMIT_HEADERS, permit_export_rows(edition), title="行政许可事项清单")
-    else:
-        with open(path, "w", encoding="utf-8") as stream:
-            for piece in permit_catalogue_json_chunks(edition):
-                stream.write(piece)
+    export_write(permit_export_spec(edition), fmt, path)
 
 
 def _gzip(source, target):

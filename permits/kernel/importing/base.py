@@ -14,6 +14,7 @@ from django.db import transaction
 from permits.models import AuditEvent, Department, ImportLog
 from permits.kernel.access.audit import audit_record
 
+from permits.kernel.exporting import unescape_formula
 from permits.kernel.importing.errors import ImportFailed, ImportProblem
 from permits.kernel.importing.formats import read_rows
 
@@ -146,7 +147,8 @@ class SpreadsheetImporter:
         return records
 
     def convert(self, row, column, cell):
-        text = clean_text(cell)
+        # Undo the guard quote export puts before formula-like cells (before spaces are cleaned), so a download imports back.
+        text = clean_text(unescape_formula(cell))
         if column.kind == "code":
             text = to_halfwidth(text).replace(" ", "").upper()
             if isinstance(cell, (int, float)) and not isinstance(cell, bool):

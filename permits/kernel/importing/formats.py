@@ -11,7 +11,6 @@ from import_export.formats import base_formats
 from permits.kernel.importing.errors import ImportFailed, ImportProblem
 
 MAX_BYTES = 10 * 1024 * 1024
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def decode_text(data: bytes) -> str:
@@ -44,7 +43,6 @@ class SafeXLSX(base_formats.XLSX):
 
 
 IMPORT_FORMATS = [DetectingCSV, SafeXLSX]
-EXPORT_FORMATS = [DetectingCSV, SafeXLSX]
 
 
 def read_rows(data: bytes, filename: str):
@@ -78,44 +76,3 @@ def _read_xlsx(data: bytes):
         return [list(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
-
-
-def escape_formula(value):
-    """Neutralise cells a spreadsheet would run as formulas (=, +, -, @)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def write_csv_to(stream, headers, rows):
-    """Write CSV text to an open text stream, row by row (a whole catalogue never sits in memory)."""
-    writer = csv.writer(stream)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([escape_formula("" if v is None else v) for v in row])
-
-
-def write_csv(headers, rows) -> bytes:
-    """UTF-8 with BOM so that Excel opens Chinese text correctly."""
-    buffer = io.StringIO()
-    write_csv_to(buffer, headers, rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def write_xlsx_to(target, headers, rows, title="Sheet1"):
-    """Write an xlsx workbook to a path or binary stream (openpyxl's write-only mode streams rows)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(headers))
-    for row in rows:
-        # Codes stay text so Excel keeps their leading zeros.
-        sheet.append([escape_formula(v) for v in row])
-    workbook.save(target)
-
-
-def write_xlsx(headers, rows, title="Sheet1") -> bytes:
-    buffer = io.BytesIO()
-    write_xlsx_to(buffer, headers, rows, title=title)
-    return buffer.getvalue()
