@@ -32,7 +32,6 @@ SERVICE_HEADERS = [header for header, _ in SERVICE_COLUMNS]
 # Between permit references in one cell; the importer also accepts ";" and line breaks.
 PERMIT_REF_SEP = "；"
 
-PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 100
 
 
@@ -108,7 +107,7 @@ def service_filter(qs, filters):
 
 
 def service_facets(edition, q, filters):
-    """For each filter, its options with the number of services they would show (one query each).
+    """For each filter, its (value, label, count) options: the number of services they would show (one query each).
 
     A facet counts under the search and the other filters, so its numbers are what a click gives."""
     base = service_search(published_services(edition), q)
@@ -122,15 +121,11 @@ def service_facets(edition, q, filters):
                 .annotate(n=Count("pk"))
                 .order_by("department__order", "department")
             )
-            facets[name] = [
-                {"value": str(r["department"]), "label": r["department__name"], "count": r["n"]} for r in rows
-            ]
+            facets[name] = [(str(r["department"]), r["department__name"], r["n"]) for r in rows]
         else:
             choices = IntermediaryService._meta.get_field(name).choices
             counts = dict(qs.values_list(name).annotate(n=Count("pk")).order_by())
-            facets[name] = [
-                {"value": value, "label": label, "count": counts.get(value, 0)} for value, label in choices
-            ]
+            facets[name] = [(value, label, counts.get(value, 0)) for value, label in choices]
     return facets
 
 

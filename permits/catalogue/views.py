@@ -1,8 +1,6 @@
 """Public views of the published permit list: list and search, item, guide, changes, open data."""
-import functools
 import json
 import re
-from urllib.parse import quote_plus
 
 from django.http import Http404
 from django.shortcuts import render
@@ -15,6 +13,8 @@ from permits.catalogue.models import HANDLING_CODE_RE, ITEM_CODE_RE
 from permits.catalogue.selectors import catalogue as sel, permit_list
 from permits.catalogue.selectors.export import permit_export_spec
 from permits.kernel.exporting import export_response
+from permits.kernel.listing import facet_groups, list_page, list_query, list_url
+from permits.catalogue.filters import PermitFilter
 from permits.kernel.cache import public_cache
 from permits.kernel.registry import item_section_namespaces, item_sections
 from permits.catalogue.services.open_data import GZIP_FORMATS, RETRY_AFTER, StillWriting, open_data_file, open_data_stamp
@@ -31,64 +31,30 @@ def _published_or_404():
     return edition
 
 
-# A list page links ~50 variations of the same few values: each is percent-encoded once.
-_quote = functools.lru_cache(maxsize=1024)(quote_plus)
-
-
-def _url(params, **changes):
-    """`params` with `changes` as a query string, as urlencode() writes it; empty values dropped."""
-    merged = {**params, **changes}
-    query = "&".join(f"{_quote(k)}={_quote(str(v))}" for k, v in merged.items() if v not in ("", None))
-    return "?" + query
-
-
 @public_cache("permits")
 @require_safe
 def item_list(request):
     edition = sel.published_permit_catalogue()
-    search = permit_list.PermitSearch.from_params(request.GET)
-    params = search.params()
+    filterset = PermitFilter(request.GET)
+    query = list_query(filterset)
+    search = permit_list.PermitSearch.from_values(query.values)
     terms = [variant for variants in permit_list.query_terms(search.q) for variant in variants]
-    context = {"edition": edition, "search": search, "params": params, "terms": terms}
+    context = {"edition": edition, "search": search, "q": search.q, "params": query.params, "terms": terms}
     if edition is not None:
-        result = permit_list.permit_list_page(edition, search)
-        items, total, page, pages = result.items, result.total, result.page, result.pages
+        matching, facets = permit_list.permit_list_facets(edition, search)
+        listing = list_page(query, matching, request.GET.get("page"))
+        items = permit_list.listed_items(list(listing["page"].object_list))
         item_url, guide_url = _code_url("permits:item.detail"), _code_url("permits:guide")
         for item in items:
             item.url = item_url(item.code)
             for sub in item.subs:
                 sub.handlings = [(code, situation, guide_url(code)) for code, situation in sub.handlings]
-        options = permit_list.facet_options(result.facets)
-        filters = []
-        labels = {"department": _("主管部门"), "level": _("行使层级"), "situation": _("办理情形"),
-                  "fee": _("是否收费"), "online": _("网上办理深度")}
-        active_labels = []
-        for key in ("department", "level", "situation", "fee", "online"):
-            current = params.get(key, "")
-            entries = [
-                {"value": value, "label": label, "count": count, "active": value == current,
-                 "url": _url(params, **{key: "" if value == current else value, "page": ""})}
-                for value, label, count in options[key]
-            ]
-            filters.append({"key": key, "label": labels[key], "options": entries,
-                            "clear_url": _url(params, **{key: ""}), "active": bool(current)})
-            for entry in entries:
-                if entry["active"]:
-                    active_labels.append({"label": f"{labels[key]}：{entry['label']}", "url": entry["url"]})
-            if current and not any(e["active"] for e in entries):
-                active_labels.append({"label": f"{labels[key]}：{current}", "url": _url(params, **{key: ""})})
+        labels = {key: filterset.filters[key].label for key in ("department", "level", "situation", "fee", "online")}
+        groups, chips = facet_groups(query, facets, labels)
+        context.update(listing)
         context.update({
-            "items": items, "total": total, "page": page, "pages": pages, "filters": filters,
-            "active_filters": active_labels,
-            "prev_url": _url(params, page=page - 1 if page > 2 else "") if page > 1 else None,
-            "next_url": _url(params, page=page + 1) if page < pages else None,
-            "page_links": [
-                None if n is None else
-                {"number": n, "url": _url(params, page=n if n > 1 else ""), "current": n == page}
-                for n in _page_window(page, pages)
-            ],
-            "clear_all_url": _url({"q": search.q}) if search.q else "?",
-            "clear_q_url": _url(params, q=""),
+            "items": items, "total": listing["page"].paginator.count, "facet_groups": groups, "chips": chips,
+            "clear_all_url": list_url({"q": search.q}),
         })
     return render(request, "permits/items.html", context)
 
@@ -98,17 +64,6 @@ def _code_url(name):
     pattern = reverse(name, args=["0"])
     head, tail = pattern.rsplit("0", 1)
     return lambda code: f"{head}{code}{tail}"
-
-
-def _page_window(page, pages, width=2):
-    numbers = {1, pages} | set(range(max(page - width, 1), min(page + width, pages) + 1))
-    out, last = [], 0
-    for n in sorted(numbers):
-        if n - last > 1:
-            out.append(None)
-        out.append(n)
-        last = n
-    return out
 
 
 def _iso_days(days):

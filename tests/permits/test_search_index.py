@@ -74,7 +74,7 @@ class IndexWrittenAtPublishTests(TestCase):
 
     @unittest.skipUnless(connection.vendor == "postgresql", "the GIN index exists on PostgreSQL only")
     def test_postgresql_answers_from_the_gin_index(self):
-        search = permit_list.PermitSearch.from_params(QueryDict("q=食品 許可"))
+        search = permit_list.PermitSearch(q="食品 許可")
         sql, params = permit_list.permit_search_sql(connection, self.data["edition"], search)
         # The page's own query uses the indexed expression. On a few rows the planner prefers the
         # edition's index, so that one is dropped here (inside the test's transaction, rolled back).
