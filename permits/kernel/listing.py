@@ -5,6 +5,7 @@ matching rows here; the markup is the shared templates `includes/list_filters.ht
 and `list_pagination.html`. A malformed parameter is dropped (the list shows as without it), never a 500.
 """
 import functools
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
@@ -19,10 +20,14 @@ MAX_ID = 2**63 - 1
 _quote = functools.lru_cache(maxsize=1024)(quote_plus)
 
 
-class IdFilter(django_filters.NumberFilter):
-    """A positive integer id (django-filter's NumberFilter takes decimals)."""
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number (django-filter's NumberFilter takes decimals); bounds through min_value/max_value."""
 
     field_class = forms.IntegerField
+
+
+class IdFilter(IntegerFilter):
+    """A positive integer id."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
@@ -124,3 +129,18 @@ class SearchField(forms.CharField):
 
 class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
+
+
+def facet_rows(rows, params, fields):
+    """For a list small enough to hold in memory: the rows passing every chosen filter, and for each
+    field {value: count} under the other filters (what choosing it would give).
+
+    `params` are ListQuery.params; `fields` is {parameter: row → value as a string}.
+    """
+    chosen = {key: params[key] for key in fields if params.get(key)}
+
+    def passes(row, skip=None):
+        return all(fields[key](row) == value for key, value in chosen.items() if key != skip)
+
+    counts = {key: Counter(get(row) for row in rows if passes(row, skip=key)) for key, get in fields.items()}
+    return [row for row in rows if passes(row)], counts

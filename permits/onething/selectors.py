@@ -1,4 +1,6 @@
 """Reads for 高效办成一件事 bundles, including their yearly figures."""
+from django.db.models import Count
+
 from permits.models import OneThing
 
 
@@ -8,6 +10,13 @@ def one_thing_list(*, year=None):
     if year is not None:
         qs = qs.of_year(year)
     return qs
+
+
+def one_thing_level_facets(year=None):
+    """(level, label, count) of the bundles (of `year` if given): the level filter's options."""
+    qs = OneThing.objects.all() if year is None else OneThing.objects.of_year(year)
+    counts = dict(qs.order_by().values_list("level").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in OneThing.Level.choices]
 
 
 def mean_reduction(bundles):

@@ -2,7 +2,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from permits.onething.selectors import mean_reduction, one_thing_list
+from permits.kernel.listing import facet_groups, list_query
+from permits.onething.filters import OneThingFilter
+from permits.onething.selectors import mean_reduction, one_thing_level_facets, one_thing_list
 from permits.kernel.cache import public_cache
 
 
@@ -10,26 +12,24 @@ def percent_text(fraction):
     return "" if fraction is None else f"{fraction * 100:.1f}%"
 
 
-def _year(value):
-    """The `year` query parameter as an int, or None when absent or not a plausible year."""
-    if value and value.isdigit() and 1990 <= int(value) <= 2100:
-        return int(value)
-    return None
-
-
 @public_cache("onethings", "permits")
 @require_safe
 def one_thing_index(request):
-    year = _year(request.GET.get("year", ""))
-    bundles = list(one_thing_list(year=year))
+    filterset = OneThingFilter(request.GET, queryset=one_thing_list())
+    query = list_query(filterset)
+    year = query.values["year"]
+    bundles = list(filterset.qs)
     measured = [b for b in bundles if b.reduction is not None]
     for bundle in bundles:
         bundle.reduction_text = percent_text(bundle.reduction)
-    average = mean_reduction(measured)
+    groups, chips = facet_groups(query, {"level": one_thing_level_facets(year)}, {"level": filterset.filters["level"].label})
     return render(request, "permits/one_things.html", {
         "bundles": bundles,
         "year": year,
+        "params": query.params,
+        "facet_groups": groups,
+        "chips": chips,
         "measured_count": len(measured),
         "one_window_count": sum(1 for b in bundles if b.one_window),
-        "average_percent": percent_text(average),
+        "average_percent": percent_text(mean_reduction(measured)),
     })

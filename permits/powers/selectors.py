@@ -121,9 +121,8 @@ def public_power_catalogue(pk):
     )
 
 
-def power_catalogue_page(catalogue):
-    """Everything the catalogue page shows, in a constant number of queries (one or two)."""
-    powers = list(powers_of(catalogue))
+def power_department_groups(powers):
+    """`powers` grouped by department, in the departments' order: [{department, powers, count}]."""
     groups = []
     for department, rows in groupby(
         sorted(powers, key=lambda p: (p.department.order, p.department_id, p.seq, p.pk)),
@@ -131,10 +130,16 @@ def power_catalogue_page(catalogue):
     ):
         rows = list(rows)
         groups.append({"department": department, "powers": rows, "count": len(rows)})
+    return groups
+
+
+def power_catalogue_page(catalogue):
+    """Everything the catalogue page shows, in a constant number of queries (one or two)."""
+    powers = list(powers_of(catalogue))
     diff = power_catalogue_diff(catalogue, powers=powers)
     return {
         "powers": powers,
-        "departments": groups,
+        "departments": power_department_groups(powers),
         "diff": diff,
         "retained": diff.retained if diff is not None else [],
     }

@@ -9,8 +9,11 @@ from django.views.decorators.http import require_safe
 
 from permits.kernel.cache import public_cache
 from permits.kernel.exporting import FORMATS, export_response
+from permits.kernel.listing import facet_groups, facet_rows, list_query
+from permits.powers.filters import FIELDS, PowerFilter
+from permits.powers.models import PowerMode, PowerType
 from permits.powers.selectors import (
-    demonstration_sites, observation_point_groups, power_catalogue_page, power_export_spec,
+    demonstration_sites, observation_point_groups, power_catalogue_page, power_department_groups, power_export_spec,
     public_power_catalogue, public_power_catalogues,
 )
 
@@ -64,6 +67,18 @@ def catalogue_detail(request, pk):
     if catalogue is None:
         return _not_found(request)
     context = {"catalogue": catalogue, **power_catalogue_page(catalogue)}
+    filterset = PowerFilter(request.GET)
+    query = list_query(filterset)
+    shown, counts = facet_rows(context["powers"], query.params, FIELDS)
+    facets = {
+        "department": [(str(g["department"].pk), g["department"].name, counts["department"][str(g["department"].pk)])
+                       for g in context["departments"]],
+        "power_type": [(value, label, counts["power_type"][value]) for value, label in PowerType.choices],
+        "mode": [(value, label, counts["mode"][value]) for value, label in PowerMode.choices],
+    }
+    groups, chips = facet_groups(query, facets, {key: filterset.filters[key].label for key in FIELDS})
+    context.update({"facet_groups": groups, "chips": chips, "params": query.params, "shown": shown,
+                    "shown_departments": power_department_groups(shown)})
     return _conditional(request, render(request, "permits/powers/catalogue.html", context))
 
 
