@@ -238,8 +238,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
-# django-import-export
-
 LOGIN_URL = "admin:login"
 
 # Security headers that are right everywhere; production hardening is added below.

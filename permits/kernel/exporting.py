@@ -178,7 +178,7 @@ def _headers(response, spec, fmt, etag, modified, encoding, max_age, body_header
 
 
 def file_response(request, path_or_file, *, name, slug, ext, version, public=True):
-    """A stored document (a report's PDF) sent with the same disposition, ETag scheme and 304."""
+    """A stored document (a PDF) sent with the same disposition, ETag scheme and 304."""
     spec = ExportSpec(name=name, slug=slug, headers=[], rows=list, version=version, formats=(ext,))
     response = export_response(request, spec, ext, body=lambda: path_or_file() if callable(path_or_file) else path_or_file,
                                max_age=3600 if public else None)

@@ -165,25 +165,25 @@ class RoundTripTests(TestCase):
             DelegatedPowerFactory(edition=cls.powers, seq=seq, department=department, remarks=text + "备注")
         edition_publish(cls.powers)
 
-    def test_intermediaries(self):
-        for fmt in ("csv", "xlsx"):
-            with self.subTest(fmt=fmt):
-                data = self.client.get(f"/intermediaries/export.{fmt}").content
-                target = IntermediaryListFactory(region=self.services.region, title=f"空草稿{fmt}")
-                intermediary_import(data, f"x.{fmt}", edition=target)
-                rows = lambda e: list(IntermediaryList.objects.get(pk=e.pk).services.order_by("seq")
-                                      .values_list("seq", "name", "department__name", "fee_basis"))
-                self.assertEqual(rows(target)[:4], rows(self.services)[:4])
-                # Leading tab and CR are whitespace the importer trims, as in any file; the guard quote goes too.
-                self.assertEqual([r[3] for r in rows(target)], [*(t + "依据" for t in list(FORMULAS)[:4]), "TAB依据", "CR依据"])
-
-    def test_powers(self):
-        for fmt in ("csv", "xlsx"):
-            with self.subTest(fmt=fmt):
-                data = self.client.get(f"/powers/{self.powers.pk}/export.{fmt}").content
-                target = PowerCatalogueFactory(recipient=self.powers.recipient, title=f"空草稿{fmt}")
-                power_catalogue_import(data, f"x.{fmt}", catalogue=target)
-                rows = lambda e: list(PowerCatalogue.objects.get(pk=e.pk).powers.order_by("seq")
-                                      .values_list("seq", "name", "code", "department__name", "remarks"))
-                self.assertEqual(rows(target)[:4], rows(self.powers)[:4])
-                self.assertEqual([r[4] for r in rows(target)], [*(t + "备注" for t in list(FORMULAS)[:4]), "TAB备注", "CR备注"])
+    def test_public_download_imports_back(self):
+        services = lambda e: list(IntermediaryList.objects.get(pk=e.pk).services.order_by("seq")
+                                  .values_list("seq", "name", "department__name", "fee_basis"))
+        powers = lambda e: list(PowerCatalogue.objects.get(pk=e.pk).powers.order_by("seq")
+                                .values_list("seq", "name", "code", "department__name", "remarks"))
+        cases = [  # (url, source, new empty draft, import, rows, suffix of the formula cells)
+            ("/intermediaries/export.{}", self.services,
+             lambda fmt: IntermediaryListFactory(region=self.services.region, title=f"空草稿{fmt}"),
+             lambda data, fmt, target: intermediary_import(data, f"x.{fmt}", edition=target), services, "依据"),
+            (f"/powers/{self.powers.pk}/export.{{}}", self.powers,
+             lambda fmt: PowerCatalogueFactory(recipient=self.powers.recipient, title=f"空草稿{fmt}"),
+             lambda data, fmt, target: power_catalogue_import(data, f"x.{fmt}", catalogue=target), powers, "备注"),
+        ]
+        for url, source, draft, run_import, rows, suffix in cases:
+            for fmt in ("csv", "xlsx"):
+                with self.subTest(url=url, fmt=fmt):
+                    target = draft(fmt)
+                    run_import(self.client.get(url.format(fmt)).content, fmt, target)
+                    self.assertEqual(rows(target)[:4], rows(source)[:4])
+                    # Leading tab and CR are whitespace the importer trims, as in any file; the guard quote goes too.
+                    self.assertEqual([r[-1] for r in rows(target)],
+                                     [*(t + suffix for t in list(FORMULAS)[:4]), "TAB" + suffix, "CR" + suffix])
