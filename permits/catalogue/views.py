@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_safe
 
 from permits.catalogue.models import HANDLING_CODE_RE, ITEM_CODE_RE
@@ -46,9 +46,10 @@ def item_list(request):
         items = permit_list.listed_items(list(listing["page"].object_list))
         item_url, guide_url = _code_url("permits:item.detail"), _code_url("permits:guide")
         for item in items:
-            item.url = item_url(item.code)
-            for sub in item.subs:
-                sub.handlings = [(code, situation, guide_url(code)) for code, situation in sub.handlings]
+            item["url"] = item_url(item["code"])
+            item["sub_count_text"] = ngettext("%(n)s 个子项", "%(n)s 个子项", item["sub_count"]) % {"n": item["sub_count"]}
+            for sub in item["subs"]:
+                sub["handlings"] = [{"situation": situation, "url": guide_url(code)} for code, situation in sub["handlings"]]
         labels = {key: filterset.filters[key].label for key in ("department", "level", "situation", "fee", "online")}
         groups, chips = facet_groups(query, facets, labels)
         context.update(listing)

@@ -55,12 +55,12 @@ class ListAndSearchTests(TestCase):
     def test_search_by_name_code_sub_item_and_legal_basis(self):
         for q in ["食品", FOOD_CODE, "00016421300", "预包装", "食品安全法", "0001642130010"]:
             with self.subTest(q=q):
-                codes = [i.code for i in self.get(q=q).context["items"]]
+                codes = [i["code"] for i in self.get(q=q).context["items"]]
                 self.assertEqual(codes, [FOOD_CODE])
 
     def test_traditional_query_finds_simplified_data(self):
         response = self.get(q="食品經營")
-        self.assertEqual([i.code for i in response.context["items"]], [FOOD_CODE])
+        self.assertEqual([i["code"] for i in response.context["items"]], [FOOD_CODE])
 
     def test_matches_are_marked_and_escaped(self):
         response = self.get(q="食品經營")
@@ -78,12 +78,12 @@ class ListAndSearchTests(TestCase):
     def test_filters_narrow_and_show_counts(self):
         market = self.data["departments"][0]
         response = self.get(department=market.pk)
-        self.assertEqual([i.code for i in response.context["items"]], [FOOD_CODE])
+        self.assertEqual([i["code"] for i in response.context["items"]], [FOOD_CODE])
         response = self.get(level="县级")
-        codes = {i.code for i in response.context["items"]}
+        codes = {i["code"] for i in response.context["items"]}
         self.assertEqual(codes, {FOOD_CODE, "00012345700Y"})
         response = self.get(situation="延续")
-        self.assertEqual([i.code for i in response.context["items"]], [FOOD_CODE])
+        self.assertEqual([i["code"] for i in response.context["items"]], [FOOD_CODE])
         paid = self.get(fee="paid").context["total"]
         free = self.get(fee="free").context["total"]
         edition = self.data["edition"]
@@ -134,7 +134,7 @@ class ListAndSearchTests(TestCase):
                 self.assertIn(response.status_code, (200, 400))
         response = self.get(q="食品\x00\x07")
         self.assertEqual(response.context["search"].q, "食品")
-        self.assertEqual([i.code for i in response.context["items"]], [FOOD_CODE])
+        self.assertEqual([i["code"] for i in response.context["items"]], [FOOD_CODE])
         self.assertLessEqual(len(self.get(q="食" * 2000).context["search"].q), 100)
 
     def test_like_wildcards_are_literal(self):

@@ -254,22 +254,6 @@ def permit_list_facets(edition, search):
     return summary.matching, facet_options(facets)
 
 
-@dataclass
-class ListedSub:
-    name: str
-    exercise_level: str
-    handlings: list = field(default_factory=list)  # [code, situation] pairs
-
-
-@dataclass
-class ListedItem:
-    code: str
-    name: str
-    department_name: str
-    sub_count: int = 0
-    subs: list = field(default_factory=list)
-
-
 def listed_items(ids):
     """The result rows of items `ids`, in that order, from the cards written at publish: one read of
     as many rows as the page shows. Items without a card (written outside publish) are built from
@@ -286,12 +270,14 @@ def listed_items(ids):
     if not names.keys() >= {card["department"] for card in loaded.values()}:  # a department written in bulk
         names = department_names.__wrapped__()
     listed = []
+    # Plain dicts: the template's lookups find a key at once, where an attribute costs a failed key lookup first.
     for card in loaded.values():
-        listed.append(ListedItem(
-            code=card["code"], name=card["name"], department_name=names.get(card["department"], ""),
-            sub_count=card["sub_count"],
-            subs=[ListedSub(sub["name"], sub["level"], sub["handlings"]) for sub in card["subs"]],
-        ))
+        listed.append({
+            "code": card["code"], "name": card["name"], "department_name": names.get(card["department"], ""),
+            "sub_count": card["sub_count"], "more": card["sub_count"] > len(card["subs"]),
+            "subs": [{"name": sub["name"], "exercise_level": sub["level"], "handlings": sub["handlings"]}
+                     for sub in card["subs"]],
+        })
     return listed
 
 
