@@ -2,7 +2,6 @@
 import unittest
 
 from django.db import connection
-from django.http import QueryDict
 from django.test import TestCase
 from django.urls import reverse
 

@@ -87,16 +87,10 @@ class PermitSearch:
 def permit_items_matching(edition, search):
     """pks of the items of `edition` whose names, codes or legal basis, or those of their sub-items and
     handling items, hold every word of q (in either script): one query on the index written at publish."""
-    return [row[0] for row in _read_index(lambda connection: permit_search_sql(connection, edition, search))]
-
-
-def _read_index(build):
-    """Rows of the SQL that build(connection) -> (sql, params) writes for the search index's database."""
     connection = connections[router.db_for_read(PermitSearchText)]
-    sql, params = build(connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(*permit_search_sql(connection, edition, search))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def permit_search_sql(connection, edition, search):
@@ -282,15 +276,8 @@ def listed_items(ids):
 
 
 def _cards(ids):
-    """{item pk: card JSON} of `ids`. Plain SQL: the public list asks this on every page, and building
-    the same one-table query through the ORM each time cost more than running it."""
-    def build(connection):
-        qn = connection.ops.quote_name
-        return "SELECT {}, {} FROM {} WHERE {} IN ({})".format(
-            qn("item_id"), qn("card"), qn(PermitSearchText._meta.db_table), qn("item_id"), ", ".join(["%s"] * len(ids)),
-        ), list(ids)
-
-    return dict(_read_index(build))
+    """{item pk: card JSON} of `ids`, from the search index rows written at publish."""
+    return dict(PermitSearchText.objects.filter(item_id__in=ids).values_list("item_id", "card"))
 
 
 def facet_options(facets):
