@@ -4,12 +4,9 @@ from django.db.models import Count
 from permits.models import OneThing
 
 
-def one_thing_list(*, year=None):
-    """Bundles in display order with their departments; optionally those launched in `year`."""
-    qs = OneThing.objects.prefetch_related("departments").order_by("order", "launched_on", "pk")
-    if year is not None:
-        qs = qs.of_year(year)
-    return qs
+def one_thing_list():
+    """Bundles in display order with their departments (the page's OneThingFilter narrows them)."""
+    return OneThing.objects.prefetch_related("departments").order_by("order", "launched_on", "pk")
 
 
 def one_thing_level_facets(year=None):
