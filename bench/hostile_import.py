@@ -54,7 +54,7 @@ def bench_departments():
 def largest_accepted_shape(rows=17_000):
     """The export shape of bench/import.py (32 columns of realistic text), as many rows as stay under the
     64 MB uncompressed bound: the largest real file the parser reads to the end."""
-    from permits.kernel.importing.formats import write_xlsx
+    from permits.kernel.exporting import write_xlsx
     from permits.catalogue.selectors.export import PERMIT_HEADERS
 
     table = list(bench_import_module().build_rows(rows))

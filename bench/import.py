@@ -118,7 +118,7 @@ def main():
     django.setup()
     from django.core.management import call_command
 
-    from permits.kernel.importing.formats import write_xlsx
+    from permits.kernel.exporting import write_xlsx
     from permits.models import Department, Region
     from permits.catalogue.selectors.export import PERMIT_HEADERS
 

@@ -96,7 +96,7 @@ def permit_importer():
 
 
 def import_dry_run(edition):
-    from permits.kernel.importing.formats import write_csv
+    from permits.kernel.exporting import write_csv
     from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
 
     importer_class = permit_importer()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from permits.kernel.importing.base import Column, SpreadsheetImporter, clean_text, to_halfwidth
-from permits.kernel.importing.formats import FORMULA_PREFIXES
+from permits.kernel.exporting import unescape_formula
 from permits.models import PermitCatalogue, PermitItem
 from permits.catalogue.models import ITEM_CODE_RE
 from permits.kernel.diff import normalise_name
@@ -69,14 +69,9 @@ class IntermediaryImporter(SpreadsheetImporter):
 
     def convert(self, row, column, cell):
         if column.key in MULTILINE_FIELDS and cell is not None:
-            lines = (clean_text(line) for line in str(cell).splitlines())
-            text = "\n".join(line for line in lines if line)
-        else:
-            text = super().convert(row, column, cell)
-        # Undo the guard quote our own export puts before formula-like cells, so a download imports back as it was.
-        if isinstance(text, str) and text[:1] == "'" and text[1:2] and text[1:2] in FORMULA_PREFIXES:
-            text = text[1:]
-        return text
+            lines = (clean_text(line) for line in str(unescape_formula(cell)).splitlines())
+            return "\n".join(line for line in lines if line)
+        return super().convert(row, column, cell)
 
     # ---- permit references ----
     def permit_catalogue(self, target):

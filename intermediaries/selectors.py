@@ -1,4 +1,5 @@
 """Reads for the intermediary service lists: the edition in force, public search, facets, exports."""
+import hashlib
 import re
 
 from django.db.models import Count, Prefetch, Q
@@ -6,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 
 from permits.kernel.chinese import to_simplified
 from permits.models import EditionStatus, PermitItem
+from permits.kernel.exporting import ExportSpec, edition_version
 from permits.kernel.selectors import city_region, current_published, edition_published_in_year
 
 from .models import IntermediaryList, IntermediaryService
@@ -30,7 +32,6 @@ SERVICE_HEADERS = [header for header, _ in SERVICE_COLUMNS]
 # Between permit references in one cell; the importer also accepts ";" and line breaks.
 PERMIT_REF_SEP = "；"
 
-PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 100
 
 
@@ -46,10 +47,6 @@ def intermediary_list_current():
 
 def intermediary_service_count(edition):
     return IntermediaryService.objects.filter(edition=edition).count()
-
-
-def intermediary_lists_with_counts():
-    return IntermediaryList.objects.select_related("region").annotate(service_count=Count("services"))
 
 
 def permit_item_ref(item):
@@ -110,7 +107,7 @@ def service_filter(qs, filters):
 
 
 def service_facets(edition, q, filters):
-    """For each filter, its options with the number of services they would show (one query each).
+    """For each filter, its (value, label, count) options: the number of services they would show (one query each).
 
     A facet counts under the search and the other filters, so its numbers are what a click gives."""
     base = service_search(published_services(edition), q)
@@ -124,15 +121,11 @@ def service_facets(edition, q, filters):
                 .annotate(n=Count("pk"))
                 .order_by("department__order", "department")
             )
-            facets[name] = [
-                {"value": str(r["department"]), "label": r["department__name"], "count": r["n"]} for r in rows
-            ]
+            facets[name] = [(str(r["department"]), r["department__name"], r["n"]) for r in rows]
         else:
             choices = IntermediaryService._meta.get_field(name).choices
             counts = dict(qs.values_list(name).annotate(n=Count("pk")).order_by())
-            facets[name] = [
-                {"value": value, "label": label, "count": counts.get(value, 0)} for value, label in choices
-            ]
+            facets[name] = [(value, label, counts.get(value, 0)) for value, label in choices]
     return facets
 
 
@@ -186,8 +179,25 @@ def intermediary_export_rows(edition=None, services=None):
     return [service_export_row(service) for service in services]
 
 
-def intermediary_export_json(edition):
-    services = services_for_export(edition)
+def intermediary_export_spec(edition, services=None):
+    """The list's export (public and admin), or of chosen `services` of it: the import shape in csv/xlsx, json."""
+    chosen = "" if services is None else "-" + hashlib.sha256(str(sorted(s.pk for s in services)).encode()).hexdigest()[:12]
+    return ExportSpec(
+        name=edition.title, slug=f"intermediaries-{edition.pk}", headers=SERVICE_HEADERS,
+        rows=lambda: intermediary_export_rows(edition, services=services), sheet="中介服务事项清单",
+        document=lambda: intermediary_export_json(edition, services=services),
+        version=edition_version(edition) + chosen, modified=edition.updated_at,
+    )
+
+
+def intermediary_template_spec():
+    return ExportSpec(name="中介服务事项清单导入模板", slug="intermediaries-template", headers=SERVICE_HEADERS,
+                      rows=list, sheet="中介服务事项清单", version="template", formats=("csv", "xlsx"))
+
+
+def intermediary_export_json(edition, services=None):
+    if services is None:
+        services = services_for_export(edition)
     return {
         "list": {
             "id": edition.pk,

@@ -22,7 +22,7 @@ from simple_history.models import HistoricalChanges
 
 from intermediaries.models import IntermediaryList
 from intermediaries.selectors import SERVICE_HEADERS, intermediary_export_rows
-from permits.kernel.importing.formats import write_csv
+from permits.kernel.exporting import write_csv
 from permits.models import AuditEvent, DelegatedPower, PermitCatalogue, PowerCatalogue
 from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
 from permits.powers.selectors import POWER_HEADERS, power_export_rows

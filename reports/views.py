@@ -1,11 +1,11 @@
 """Public pages of annual reports: the list, one report as HTML, and its PDF."""
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponseNotModified
 from django.shortcuts import render
 
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from permits.kernel.cache import public_cache
+from permits.kernel.exporting import file_response
 
 from .selectors import report_for_year, report_list_for
 from .services import report_content, report_document, report_render_html
@@ -34,29 +34,12 @@ def report_detail(request, year):
     return response
 
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "ofd": "application/ofd",
-}
-
-
 def _download(request, year, extension):
     report = report_for_year(year, request.user)
     path, key = report_document(report, extension)
-    etag = f'"{key}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        return response
-    response = FileResponse(default_storage.open(path, "rb"), content_type=CONTENT_TYPES[extension],
-                            filename=report_filename(report, extension), as_attachment=extension != "pdf")
-    response["ETag"] = etag
-    if report.is_published:
-        patch_cache_control(response, public=True, max_age=3600)
-    else:
-        patch_cache_control(response, private=True, no_cache=True)
-    return response
+    return file_response(request, lambda: default_storage.open(path, "rb"),
+                         name=report_filename(report, extension).removesuffix(f".{extension}"),
+                         slug=f"report-{report.year}", ext=extension, version=key, public=report.is_published)
 
 
 @require_safe

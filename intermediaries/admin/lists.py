@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from intermediaries.models import IntermediaryList, IntermediaryService
-from intermediaries.selectors import SERVICE_HEADERS, intermediary_export_rows
+from intermediaries.selectors import intermediary_export_spec, intermediary_template_spec
 from intermediaries.services import intermediary_import, intermediary_import_message
 from permits.kernel.admin.editions import EditionAdmin, count_column
 from permits.kernel.access.scope import user_departments
@@ -31,9 +31,6 @@ class IntermediaryListAdmin(EditionAdmin):
                     "先预览，确认后才写入。")
     preview_headers = (_("行号"), _("操作"), _("序号"), _("中介服务事项名称"), _("审批部门"), _("委托方"),
                        _("收费性质"), _("层级"), _("涉及的审批事项"), _("变更内容"))
-    export_headers = SERVICE_HEADERS
-    export_sheet_title = "中介服务事项清单"
-    template_name = "中介服务事项清单导入模板"
 
     @admin.display(description=_("操作"))
     def tools(self, obj):
@@ -70,8 +67,11 @@ class IntermediaryListAdmin(EditionAdmin):
     def import_done_url(self, edition):
         return self.rows_url(edition)
 
-    def export_rows(self, edition):
-        return intermediary_export_rows(edition)
+    def export_spec(self, edition):
+        return intermediary_export_spec(edition)
 
-    def template_file(self, fmt):
-        return import_template_xlsx() if fmt == "xlsx" else super().template_file(fmt)
+    def template_spec(self):
+        return intermediary_template_spec()
+
+    def template_body(self, fmt):
+        return import_template_xlsx() if fmt == "xlsx" else None

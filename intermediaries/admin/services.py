@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from intermediaries.models import IntermediaryList, IntermediaryService
-from intermediaries.selectors import services_for_export
-from intermediaries.views import export_response
+from intermediaries.selectors import intermediary_export_spec, services_for_export
+from permits.kernel.exporting import export_response
 from permits.kernel.admin.base import ScopedAdmin
 from permits.models import EditionStatus, PermitItem
 
@@ -78,4 +78,4 @@ class IntermediaryServiceAdmin(ScopedAdmin, SimpleHistoryAdmin):
             return None
         edition = IntermediaryList.objects.select_related("region").get(pk=editions.pop())
         services = services_for_export(edition).filter(pk__in=chosen.values("pk"))
-        return export_response(edition, "xlsx", services=services)
+        return export_response(request, intermediary_export_spec(edition, services=services), "xlsx", max_age=None)

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from permits.models import HandlingItem, Level, Material, PermitCatalogue, PermitItem, SubItem
-from permits.catalogue.selectors.export import PERMIT_HEADERS, TEMPLATE_EXAMPLE, permit_export_rows
+from permits.catalogue.selectors.export import permit_export_spec, permit_template_spec
 from permits.catalogue.services.importing import catalogue_import
 
 from permits.kernel.admin.base import LockedInlineMixin, ScopedAdmin
@@ -68,9 +68,6 @@ class PermitCatalogueAdmin(EditionAdmin):
     import_help = _("上传 xlsx 或 csv 文件，一行一个业务办理项，先预览将要新增和更新的内容，确认后再写入。"
                     "整个导入在一个事务中完成：有任何错误都不会写入。")
     preview_headers = (_("行"), _("层级"), _("操作"), _("编码"), _("名称"), _("变化的字段"))
-    export_headers = PERMIT_HEADERS
-    export_sheet_title = "行政许可事项清单"
-    template_name = "行政许可事项清单导入模板"
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -84,11 +81,11 @@ class PermitCatalogueAdmin(EditionAdmin):
     def preview_row(self, entry):
         return [entry["row"], entry["level"], entry["action"], entry["code"], entry["name"], "、".join(entry["changed"])]
 
-    def export_rows(self, edition):
-        return permit_export_rows(edition)
+    def export_spec(self, edition):
+        return permit_export_spec(edition)
 
-    def template_rows(self):
-        return [TEMPLATE_EXAMPLE]
+    def template_spec(self):
+        return permit_template_spec()
 
 
 # ---- rows below an edition: read-only under a non-draft edition through ScopedAdmin ----

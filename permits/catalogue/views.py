@@ -1,18 +1,20 @@
 """Public views of the published permit list: list and search, item, guide, changes, open data."""
-import functools
 import json
 import re
-from urllib.parse import quote_plus
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_safe
+from django.utils.translation import gettext as _, ngettext
+from django.views.decorators.http import require_safe
 
 from permits.catalogue.models import HANDLING_CODE_RE, ITEM_CODE_RE
 from permits.catalogue.selectors import catalogue as sel, permit_list
+from permits.catalogue.selectors.export import permit_export_spec
+from permits.kernel.exporting import export_response
+from permits.kernel.listing import facet_groups, list_page, list_query, list_url
+from permits.catalogue.filters import PermitFilter
 from permits.kernel.cache import public_cache
 from permits.kernel.registry import item_section_namespaces, item_sections
 from permits.catalogue.services.open_data import GZIP_FORMATS, RETRY_AFTER, StillWriting, open_data_file, open_data_stamp
@@ -29,64 +31,31 @@ def _published_or_404():
     return edition
 
 
-# A list page links ~50 variations of the same few values: each is percent-encoded once.
-_quote = functools.lru_cache(maxsize=1024)(quote_plus)
-
-
-def _url(params, **changes):
-    """`params` with `changes` as a query string, as urlencode() writes it; empty values dropped."""
-    merged = {**params, **changes}
-    query = "&".join(f"{_quote(k)}={_quote(str(v))}" for k, v in merged.items() if v not in ("", None))
-    return "?" + query
-
-
 @public_cache("permits")
 @require_safe
 def item_list(request):
     edition = sel.published_permit_catalogue()
-    search = permit_list.PermitSearch.from_params(request.GET)
-    params = search.params()
+    filterset = PermitFilter(request.GET)
+    query = list_query(filterset)
+    search = permit_list.PermitSearch.from_values(query.values)
     terms = [variant for variants in permit_list.query_terms(search.q) for variant in variants]
-    context = {"edition": edition, "search": search, "params": params, "terms": terms}
+    context = {"edition": edition, "search": search, "q": search.q, "params": query.params, "terms": terms}
     if edition is not None:
-        result = permit_list.permit_list_page(edition, search)
-        items, total, page, pages = result.items, result.total, result.page, result.pages
+        matching, facets = permit_list.permit_list_facets(edition, search)
+        listing = list_page(query, matching, request.GET.get("page"))
+        items = permit_list.listed_items(list(listing["page"].object_list))
         item_url, guide_url = _code_url("permits:item.detail"), _code_url("permits:guide")
         for item in items:
-            item.url = item_url(item.code)
-            for sub in item.subs:
-                sub.handlings = [(code, situation, guide_url(code)) for code, situation in sub.handlings]
-        options = permit_list.facet_options(result.facets)
-        filters = []
-        labels = {"department": _("主管部门"), "level": _("行使层级"), "situation": _("办理情形"),
-                  "fee": _("是否收费"), "online": _("网上办理深度")}
-        active_labels = []
-        for key in ("department", "level", "situation", "fee", "online"):
-            current = params.get(key, "")
-            entries = [
-                {"value": value, "label": label, "count": count, "active": value == current,
-                 "url": _url(params, **{key: "" if value == current else value, "page": ""})}
-                for value, label, count in options[key]
-            ]
-            filters.append({"key": key, "label": labels[key], "options": entries,
-                            "clear_url": _url(params, **{key: ""}), "active": bool(current)})
-            for entry in entries:
-                if entry["active"]:
-                    active_labels.append({"label": f"{labels[key]}：{entry['label']}", "url": entry["url"]})
-            if current and not any(e["active"] for e in entries):
-                active_labels.append({"label": f"{labels[key]}：{current}", "url": _url(params, **{key: ""})})
+            item["url"] = item_url(item["code"])
+            item["sub_count_text"] = ngettext("%(n)s 个子项", "%(n)s 个子项", item["sub_count"]) % {"n": item["sub_count"]}
+            for sub in item["subs"]:
+                sub["handlings"] = [{"situation": situation, "url": guide_url(code)} for code, situation in sub["handlings"]]
+        labels = {key: filterset.filters[key].label for key in ("department", "level", "situation", "fee", "online")}
+        groups, chips = facet_groups(query, facets, labels)
+        context.update(listing)
         context.update({
-            "items": items, "total": total, "page": page, "pages": pages, "filters": filters,
-            "active_filters": active_labels,
-            "prev_url": _url(params, page=page - 1 if page > 2 else "") if page > 1 else None,
-            "next_url": _url(params, page=page + 1) if page < pages else None,
-            "page_links": [
-                None if n is None else
-                {"number": n, "url": _url(params, page=n if n > 1 else ""), "current": n == page}
-                for n in _page_window(page, pages)
-            ],
-            "clear_all_url": _url({"q": search.q}) if search.q else "?",
-            "clear_q_url": _url(params, q=""),
+            "items": items, "total": listing["page"].paginator.count, "facet_groups": groups, "chips": chips,
+            "clear_all_url": list_url({"q": search.q}),
         })
     return render(request, "permits/items.html", context)
 
@@ -228,44 +197,9 @@ def changes(request):
     })
 
 
-# Open data: conditional GET on the edition's identity and last change.
-
-def _export_edition(request):
-    if not hasattr(request, "_export_edition"):
-        request._export_edition = sel.published_permit_catalogue()
-    return request._export_edition
-
+# Open data: the exporter answers conditional requests before any file is opened.
 
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-
-
-def _export_gzip(request, fmt):
-    return fmt in GZIP_FORMATS and bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
-
-
-def _export_etag(request, fmt):
-    edition = _export_edition(request)
-    if edition is None:
-        return None
-    stamp = open_data_stamp(edition)
-    encoding = "-gz" if _export_gzip(request, fmt) else ""
-    return f"permits-{edition.pk}-{stamp}-{edition.published_on or ''}-{fmt}{encoding}"
-
-
-def _export_modified(request, fmt):
-    edition = _export_edition(request)
-    return edition.updated_at if edition is not None else None
-
-
-def _filename(edition, ext):
-    return f"permit-catalogue-{edition.pk}-{edition.published_on or 'current'}.{ext}"
-
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json; charset=utf-8",
-}
 
 
 def _export_busy(request):
@@ -281,24 +215,21 @@ def _export_busy(request):
 
 # No page cache: the file in storage is the cache, and a streamed response is never stored.
 @require_safe
-@condition(etag_func=_export_etag, last_modified_func=_export_modified)
 def export(request, fmt):
-    edition = _export_edition(request)
+    edition = sel.published_permit_catalogue()
     if edition is None:
         raise Http404(_("暂无已发布的行政许可事项清单"))
-    compressed = _export_gzip(request, fmt)
+    compressed = fmt in GZIP_FORMATS and bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+    def stored_file():
+        # Served from the written file: a worker streams it instead of holding the catalogue in memory.
+        return open(open_data_file(edition, fmt, compressed=compressed), "rb")
+
+    spec = permit_export_spec(edition)
+    # The stored files' state (with open_data's FILE_VERSION) is part of what the ETag follows.
+    spec.version = f"{spec.version}-{open_data_stamp(edition)}"
     try:
-        path = open_data_file(edition, fmt, compressed=compressed)
+        return export_response(request, spec, fmt, body=stored_file,
+                               encoding="gzip" if compressed else "")
     except StillWriting:
         return _export_busy(request)
-    # Served from the written file: a worker streams it instead of holding the catalogue in memory.
-    response = FileResponse(open(path, "rb"), content_type=EXPORT_TYPES[fmt])
-    if fmt in GZIP_FORMATS:
-        response["Vary"] = "Accept-Encoding"
-    if compressed:
-        response["Content-Encoding"] = "gzip"
-    # Named after the data, never after the stored (possibly .gz) file.
-    disposition = "inline" if fmt == "json" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{_filename(edition, fmt)}"'
-    response["Cache-Control"] = "public, max-age=300"
-    return response

@@ -11,10 +11,6 @@ class OneThingQuerySet(models.QuerySet):
     def of_year(self, year):
         return self.filter(launched_on__year=year)
 
-    def measured(self):
-        return self.exclude(materials_before=None).exclude(materials_after=None).exclude(
-            visits_before=None).exclude(visits_after=None).exclude(days_before=None).exclude(days_after=None)
-
 
 class OneThing(models.Model):
     class Level(models.TextChoices):

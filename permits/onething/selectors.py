@@ -1,13 +1,19 @@
 """Reads for 高效办成一件事 bundles, including their yearly figures."""
+from django.db.models import Count
+
 from permits.models import OneThing
 
 
-def one_thing_list(*, year=None):
-    """Bundles in display order with their departments; optionally those launched in `year`."""
-    qs = OneThing.objects.prefetch_related("departments").order_by("order", "launched_on", "pk")
-    if year is not None:
-        qs = qs.of_year(year)
-    return qs
+def one_thing_list():
+    """Bundles in display order with their departments (the page's OneThingFilter narrows them)."""
+    return OneThing.objects.prefetch_related("departments").order_by("order", "launched_on", "pk")
+
+
+def one_thing_level_facets(year=None):
+    """(level, label, count) of the bundles (of `year` if given): the level filter's options."""
+    qs = OneThing.objects.all() if year is None else OneThing.objects.of_year(year)
+    counts = dict(qs.order_by().values_list("level").annotate(n=Count("pk")))
+    return [(value, label, counts.get(value, 0)) for value, label in OneThing.Level.choices]
 
 
 def mean_reduction(bundles):

@@ -8,7 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from permits.models import DelegatedPower, DemonstrationSite, ObservationPoint, PowerCatalogue, Region
-from permits.powers.selectors import POWER_HEADERS, power_catalogue_diff, power_export_rows, powers_of
+from permits.powers.selectors import (
+    POWER_HEADERS, power_catalogue_diff, power_export_spec, power_template_spec,
+)
 from permits.powers.services import power_catalogue_copy, power_catalogue_import, power_import_description
 
 from permits.kernel.admin.base import ScopedAdmin
@@ -52,9 +54,6 @@ class PowerCatalogueAdmin(EditionAdmin):
     import_help = _("表格即为整个目录：与现有事项按编码（无编码时按名称）对应的行更新该事项，新行新增，"
                     "表格中没有的事项将被删除。先预览，确认后才写入。")
     preview_headers = (_("行"), _("状态"), *POWER_HEADERS[:6])
-    export_headers = POWER_HEADERS
-    export_sheet_title = "赋权目录"
-    template_name = "赋权目录导入模板"
 
     @admin.display(description=_("与被替代目录比较"))
     def diff_summary(self, obj):
@@ -97,8 +96,11 @@ class PowerCatalogueAdmin(EditionAdmin):
     def preview_row(self, entry):
         return [entry[key] for key in ("row", "status", "seq", "department", "name", "code", "power_type", "mode")]
 
-    def export_rows(self, edition):
-        return power_export_rows(powers_of(edition))
+    def export_spec(self, edition):
+        return power_export_spec(edition)
+
+    def template_spec(self):
+        return power_template_spec()
 
 
 @admin.register(DelegatedPower)

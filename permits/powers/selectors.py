@@ -8,6 +8,7 @@ from permits.models import (
 )
 
 from permits.kernel.diff import catalogue_diff
+from permits.kernel.exporting import ExportSpec, edition_version
 
 # The import/export shape: (header, attribute or callable) in file order.
 POWER_HEADERS = ["序号", "实施部门", "事项名称", "事项编码", "事项类型", "赋权方式", "备注"]
@@ -120,9 +121,8 @@ def public_power_catalogue(pk):
     )
 
 
-def power_catalogue_page(catalogue):
-    """Everything the catalogue page shows, in a constant number of queries (one or two)."""
-    powers = list(powers_of(catalogue))
+def power_department_groups(powers):
+    """`powers` grouped by department, in the departments' order: [{department, powers, count}]."""
     groups = []
     for department, rows in groupby(
         sorted(powers, key=lambda p: (p.department.order, p.department_id, p.seq, p.pk)),
@@ -130,10 +130,16 @@ def power_catalogue_page(catalogue):
     ):
         rows = list(rows)
         groups.append({"department": department, "powers": rows, "count": len(rows)})
+    return groups
+
+
+def power_catalogue_page(catalogue):
+    """Everything the catalogue page shows, in a constant number of queries (one or two)."""
+    powers = list(powers_of(catalogue))
     diff = power_catalogue_diff(catalogue, powers=powers)
     return {
         "powers": powers,
-        "departments": groups,
+        "departments": power_department_groups(powers),
         "diff": diff,
         "retained": diff.retained if diff is not None else [],
     }
@@ -172,3 +178,40 @@ def power_export_record(power):
         "code": power.code, "power_type": power.power_type, "mode": power.mode,
         "remarks": power.remarks,
     }
+
+
+def power_export_document(catalogue, powers):
+    return {
+        "catalogue": {
+            "id": catalogue.pk, "title": catalogue.title, "edition": catalogue.edition,
+            "recipient": catalogue.recipient.name,
+            "published_on": catalogue.published_on.isoformat() if catalogue.published_on else None,
+            "basis": catalogue.basis, "basis_number": catalogue.basis_number,
+            "effective_on": catalogue.effective_on.isoformat() if catalogue.effective_on else None,
+            "replaces": catalogue.replaces_id,
+            "status": catalogue.status,
+        },
+        "count": len(powers),
+        "powers": [power_export_record(p) for p in powers],
+    }
+
+
+def power_export_spec(catalogue):
+    """A delegated-power catalogue's export (public and admin): the import shape in csv/xlsx, the catalogue in json."""
+    powers = []
+
+    def loaded():  # read once, whichever format asks first
+        if not powers:
+            powers.extend(powers_of(catalogue))
+        return powers
+
+    return ExportSpec(
+        name=catalogue.title, slug=f"powers-{catalogue.pk}", headers=POWER_HEADERS,
+        rows=lambda: power_export_rows(loaded()), document=lambda: power_export_document(catalogue, loaded()),
+        sheet="赋权目录", version=edition_version(catalogue), modified=catalogue.updated_at,
+    )
+
+
+def power_template_spec():
+    return ExportSpec(name="赋权目录导入模板", slug="powers-template", headers=POWER_HEADERS, rows=list,
+                      sheet="赋权目录", version="template", formats=("csv", "xlsx"))

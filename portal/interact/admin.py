@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from permits.kernel.admin.base import ScopedAdmin
-from permits.kernel.importing.formats import write_csv
+from permits.kernel.exporting import write_csv
 from permits.models import Department
 from permits.kernel.access.roles import can_publish
 from permits.kernel.access.scope import user_departments

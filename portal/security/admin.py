@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from permits.kernel.importing.formats import write_csv
+from permits.kernel.exporting import ExportSpec, export_response
 from permits.models import AuditEvent, StaffProfile
 from permits.kernel.access.audit import audit_record
 from permits.kernel.access.roles import manages_accounts, separated_role_conflict
@@ -22,10 +22,10 @@ from .signals import history_models
 User = get_user_model()
 
 
-def csv_response(filename, headers, rows):
-    response = HttpResponse(write_csv(headers, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def csv_response(request, name, slug, headers, rows):
+    """An audit or history CSV through the one exporter (BOM, formula escaping, file name headers)."""
+    spec = ExportSpec(name=name, slug=slug, headers=headers, rows=lambda: rows, version=timezone.now().isoformat())
+    return export_response(request, spec, "csv", max_age=None)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -186,7 +186,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
              e.username, e.ip_address or "", e.object_type, e.object_id, e.object_repr, e.detail]
             for e in queryset.order_by("created_at", "id").iterator()
         )
-        return csv_response(f"audit-{timezone.localdate():%Y%m%d}.csv", headers, rows)
+        return csv_response(request, f"审计记录-{timezone.localdate():%Y%m%d}", f"audit-{timezone.localdate():%Y%m%d}",
+                            headers, rows)
 
 
 def describe_changes(record):
@@ -226,7 +227,8 @@ class HistoryBrowseAdmin(ReadOnlyAdmin):
              getattr(r.history_user, "username", ""), getattr(r, "id", ""), describe_changes(r)]
             for r in queryset.select_related("history_user").order_by("history_date")
         )
-        return csv_response(f"history-{self.model._meta.model_name}.csv", headers, rows)
+        return csv_response(request, f"变更记录-{self.model._meta.verbose_name}", f"history-{self.model._meta.model_name}",
+                            headers, rows)
 
 
 for _model in history_models():

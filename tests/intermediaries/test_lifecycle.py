@@ -6,11 +6,12 @@ from openpyxl import load_workbook
 
 from intermediaries.models import IntermediaryList, IntermediaryService
 from intermediaries.selectors import (
-    SERVICE_HEADERS, intermediary_export_rows, intermediary_list_current, intermediary_list_of_year,
+    SERVICE_HEADERS, intermediary_export_rows, intermediary_export_spec, intermediary_list_current,
+    intermediary_list_of_year,
     intermediary_service_count,
 )
 from intermediaries.services import intermediary_import
-from intermediaries.views import export_response
+from permits.kernel.exporting import export_bytes
 from permits.models import EditionLocked, EditionStatus
 from permits.kernel.lifecycle import edition_copy, edition_publish, edition_submit
 from tests.factories import DepartmentFactory, RegionFactory
@@ -98,9 +99,9 @@ class RoundTripTests(TestCase):
         IntermediaryServiceFactory(edition=cls.source, seq=3, department=cls.dept, remarks="无对应事项")
 
     def round_trip(self, fmt):
-        response = export_response(self.source, fmt)
+        body = export_bytes(intermediary_export_spec(self.source), fmt)
         target = IntermediaryListFactory(region=self.region, title="空草稿")
-        intermediary_import(response.content, f"export.{fmt}", edition=target)
+        intermediary_import(body, f"export.{fmt}", edition=target)
         return target
 
     def test_csv_export_imports_back_unchanged(self):
@@ -113,7 +114,7 @@ class RoundTripTests(TestCase):
         self.assertEqual(snapshot(target), snapshot(self.source))
 
     def test_export_shape_and_formula_escaping(self):
-        workbook = load_workbook(io.BytesIO(export_response(self.source, "xlsx").content))
+        workbook = load_workbook(io.BytesIO(export_bytes(intermediary_export_spec(self.source), "xlsx")))
         rows = list(workbook.worksheets[0].iter_rows(values_only=True))
         self.assertEqual(list(rows[0]), SERVICE_HEADERS)
         self.assertEqual(len(rows), 4)
@@ -121,7 +122,7 @@ class RoundTripTests(TestCase):
         self.assertTrue(by_seq[2][SERVICE_HEADERS.index("收费依据")].startswith("'="))
         refs = by_seq[1][SERVICE_HEADERS.index("涉及的审批事项")].split("；")
         self.assertEqual(refs, [f"{i.name}（{i.code}）" for i in self.items[:3]])
-        csv_text = export_response(self.source, "csv").content.decode("utf-8-sig")
+        csv_text = export_bytes(intermediary_export_spec(self.source), "csv").decode("utf-8-sig")
         self.assertIn("'=HYPERLINK", csv_text)
         self.assertNotIn(",=HYPERLINK", csv_text)
 

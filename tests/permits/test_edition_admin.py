@@ -10,7 +10,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from permits.kernel.admin import editions
-from permits.kernel.importing.formats import read_rows, write_csv
+from permits.kernel.importing.formats import read_rows
+from permits.kernel.exporting import write_csv
 from permits.models import EditionStatus, PowerCatalogue
 from permits.powers.selectors import POWER_HEADERS
 from permits.kernel.lifecycle import edition_publish

@@ -6,7 +6,8 @@ from openpyxl import load_workbook
 from permits.kernel.importing.errors import ImportFailed
 from permits.kernel.importing.formats import read_rows
 from permits.models import EditionStatus, HandlingItem, ImportLog, Material, PermitCatalogue, PermitItem, SubItem
-from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_file, permit_export_rows
+from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows, permit_export_spec
+from permits.kernel.exporting import export_bytes
 from permits.kernel.lifecycle import edition_publish, edition_submit
 from permits.catalogue.services.importing import catalogue_import
 from tests.factories import (
@@ -289,7 +290,7 @@ class RoundTripTests(TestCase):
         self.assertEqual([len(part) for part in expected], [3, 6, 12, 18])
         for fmt in ("xlsx", "csv"):
             with self.subTest(fmt=fmt):
-                data, name, _ = permit_export_file(self.source, fmt)
+                data, name = export_bytes(permit_export_spec(self.source), fmt), f"清单.{fmt}"
                 summary = catalogue_import(data, name, edition=None, new_edition_title=f"往返{fmt}")
                 target = PermitCatalogue.objects.get(title=f"往返{fmt}")
                 self.assertEqual(summary.created, {"事项": 3, "子项": 6, "业务办理项": 12, "申请材料": 18})
@@ -298,7 +299,7 @@ class RoundTripTests(TestCase):
                 self.assertEqual(list(permit_export_rows(target)), list(permit_export_rows(self.source)))
 
     def test_export_neutralises_formulas(self):
-        data, _, _ = permit_export_file(self.source, "xlsx")
+        data = export_bytes(permit_export_spec(self.source), "xlsx")
         sheet = load_workbook(io.BytesIO(data)).active
         header = [c.value for c in sheet[1]]
         self.assertEqual(header, PERMIT_HEADERS)
@@ -308,7 +309,7 @@ class RoundTripTests(TestCase):
         self.assertEqual(values[header.index("收费依据")], "'@依据")
         self.assertEqual(values[header.index("投诉电话")], "'+86 12345")
         self.assertEqual(values[header.index("事项编码")], "00016420000Y")
-        csv_data, _, _ = permit_export_file(self.source, "csv")
+        csv_data = export_bytes(permit_export_spec(self.source), "csv")
         self.assertTrue(csv_data.startswith(b"\xef\xbb\xbf"))
         rows = read_rows(csv_data, "x.csv")
         self.assertEqual(rows[1][header.index("备注")], "'-下放至县区")

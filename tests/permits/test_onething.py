@@ -72,13 +72,29 @@ class OneThingPageTests(TestCase):
         for bad in ("abc", "99999999999999999999", "-1", "2024' or 1=1"):
             response = self.client.get("/one-things/", {"year": bad})
             self.assertEqual(response.status_code, 200)
+            self.assertContains(response, self.old.name)  # a bad year is dropped: every year shows
+
+    def test_level_filter_with_counts(self):
+        response = self.client.get("/one-things/", {"year": "2024"})
+        levels = {o["value"]: o["count"] for o in response.context["facet_groups"][0]["options"]}
+        expected = {}
+        for bundle in OneThing.objects.of_year(2024):
+            expected[bundle.level] = expected.get(bundle.level, 0) + 1
+        self.assertEqual(levels, expected)
+        level = next(iter(expected))
+        followed = self.client.get("/one-things/", {"year": "2024", "level": level})
+        self.assertEqual(len(followed.context["bundles"]), expected[level])
+        self.assertIn("year=2024", followed.context["facet_groups"][0]["clear_url"])
+        for bad in ("x", "<script>", "国家" * 50):
+            self.assertEqual(self.client.get("/one-things/", {"level": bad}).status_code, 200)
 
     def test_query_count_constant(self):
         self.client.get("/one-things/")  # warm the site profile path
-        with self.assertNumQueries(2):  # bundles, departments (the site profile is remembered)
+        # bundles, departments, the level filter's counts (added with the level facet); the site profile is remembered
+        with self.assertNumQueries(3):
             self.client.get("/one-things/")
         for _ in range(5):
             OneThingFactory().departments.set([DepartmentFactory()])
         self.client.get("/one-things/")  # new departments bumped "site": the profile is read again once
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(3):
             self.client.get("/one-things/")

@@ -13,7 +13,8 @@ from django.test import TestCase
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from permits.kernel.importing.formats import read_rows, write_csv
+from permits.kernel.importing.formats import read_rows
+from permits.kernel.exporting import write_csv
 from permits.models import BackgroundJob, EditionStatus
 from permits.catalogue.selectors.catalogue import permit_catalogue_json
 from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from permits.kernel.importing.formats import read_rows, write_csv
+from permits.kernel.importing.formats import read_rows
+from permits.kernel.exporting import write_csv
 from permits.models import DelegatedPower, EditionStatus, PowerCatalogue, Region, StaffProfile
 from permits.powers.selectors import POWER_HEADERS
 

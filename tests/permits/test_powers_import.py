@@ -3,7 +3,8 @@ import datetime
 from django.test import TestCase
 
 from permits.kernel.importing.errors import ImportFailed
-from permits.kernel.importing.formats import read_rows, write_csv, write_xlsx
+from permits.kernel.importing.formats import read_rows
+from permits.kernel.exporting import write_csv, write_xlsx
 from permits.models import DelegatedPower, EditionStatus, ImportLog, PowerMode, PowerType
 from permits.powers.selectors import POWER_HEADERS, power_export_rows, powers_of
 from permits.kernel.lifecycle import edition_publish

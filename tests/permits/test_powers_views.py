@@ -75,6 +75,28 @@ class PowerPagesTests(TestCase):
         self.assertIn("原名称：原权限0（旧称）", page)
         self.assertContains(response, reverse("powers:catalogue.detail", args=[fx.old.pk]))
 
+    def test_detail_filters_with_counts(self):
+        fx = self.fx
+        url = reverse("powers:catalogue.detail", args=[fx.new.pk])
+        per_dept = [0] * fx.departments
+        for i in range(fx.new_count):
+            per_dept[i % fx.departments] += 1
+        groups = {g["key"]: g for g in self.client.get(url).context["facet_groups"]}
+        self.assertEqual({o["label"]: o["count"] for o in groups["department"]["options"]},
+                         {dept.name: n for dept, n in zip(fx.depts, per_dept)})
+        chosen = self.client.get(url, {"department": fx.depts[1].pk})
+        self.assertEqual(len(chosen.context["shown"]), per_dept[1])
+        self.assertEqual({p.department_id for p in chosen.context["shown"]}, {fx.depts[1].pk})
+        self.assertEqual(chosen.context["chips"][0]["label"], f"实施部门：{fx.depts[1].name}")
+        # The comparison with the old catalogue still covers the whole catalogue.
+        self.assertIn(f"新增 {fx.added} 调出 {fx.removed} 保留 {fx.kept}", text(chosen))
+        for bad in ({"department": "x"}, {"department": "99999999999999999999999"}, {"mode": "<b>"},
+                    {"power_type": "许可" * 40}):
+            with self.subTest(params=bad):
+                response = self.client.get(url, bad)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(len(response.context["shown"]), fx.new_count)
+
     def test_archived_catalogue_readable_with_notice(self):
         response = self.client.get(reverse("powers:catalogue.detail", args=[self.fx.old.pk]))
         self.assertEqual(response.status_code, 200)

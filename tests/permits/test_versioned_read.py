@@ -67,7 +67,7 @@ class VersionedReadTests(TestCase):
         market = self.data["departments"][0]
         market.name = "市市场监管综合执法局"
         market.save()
-        facet = self.client.get("/permits/").context["filters"][0]
+        facet = self.client.get("/permits/").context["facet_groups"][0]
         self.assertIn("市市场监管综合执法局", [o["label"] for o in facet["options"]])
 
 

@@ -15,7 +15,7 @@ from django.urls import Resolver404, resolve
 
 from permits.kernel.importing.base import Column, SpreadsheetImporter
 from permits.kernel.importing.errors import ImportFailed
-from permits.kernel.importing.formats import write_csv
+from permits.kernel.exporting import write_csv
 from permits.models import Department, Region
 
 SCRIPT = "<script>alert(1)</script>"

@@ -51,7 +51,7 @@ class OfficeFormatsTests(PrivateMediaMixin, TestCase):
         self.client.force_login(self.staff)
         response = self.client.get(f"/reports/2024.{extension}")
         self.assertEqual(response.status_code, 200)
-        self.assertIn("filename*=utf-8''" + quote(f"{TITLE}.{extension}"), response["Content-Disposition"])
+        self.assertIn("filename*=UTF-8''" + quote(f"{TITLE}.{extension}"), response["Content-Disposition"])
         return b"".join(response.streaming_content)
 
     def test_docx_page_grid_fonts_and_text(self):

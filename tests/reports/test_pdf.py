@@ -127,7 +127,7 @@ class PdfCacheTests(PrivateMediaMixin, TestCase):
         response = self.download()
         self.assertEqual(response["Content-Type"], "application/pdf")
         # The file is named by the report's title, as its metadata and first page are.
-        self.assertIn("filename*=utf-8''" + quote("新余市行政审批局2024年度法治政府建设工作总结报告.pdf"),
+        self.assertIn("filename*=UTF-8''" + quote("新余市行政审批局2024年度法治政府建设工作总结报告.pdf"),
                       response["Content-Disposition"])
         not_modified = self.download(HTTP_IF_NONE_MATCH=response["ETag"])
         self.assertEqual(not_modified.status_code, 304)

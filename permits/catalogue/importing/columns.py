@@ -7,7 +7,6 @@ from django.core.validators import URLValidator
 from permits.models import HandlingItem, OnlineDepth, PermitItem, Situation, SubItem
 from permits.catalogue.selectors.export import PERMIT_COLUMNS
 
-from permits.kernel.importing.formats import FORMULA_PREFIXES
 
 
 REQUIRED = {"item_code", "item_name", "sub_code", "sub_name", "handling_code", "handling_name", "department"}
@@ -56,13 +55,6 @@ def multiline(value):
     text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
     lines = [LINE_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines).strip("\n")
-
-
-def unescape(text):
-    """Undo formats.escape_formula so an exported file imports back unchanged."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "".join(FORMULA_PREFIXES):
-        return text[1:]
-    return text
 
 
 def code_hint(text, digits):

@@ -12,10 +12,11 @@ from permits.models import Material, OnlineDepth, Situation
 from permits.catalogue.models import HANDLING_CODE_RE, ITEM_CODE_RE, SUB_ITEM_CODE_RE
 from permits.kernel.access.scope import user_departments
 
+from permits.kernel.exporting import unescape_formula
 from permits.kernel.importing.base import Column, SpreadsheetImporter
 from permits.catalogue.importing.columns import (
     ALIASES, HANDLING_FIELDS, HEADER, INT_LIMITS, ITEM_FIELDS, KINDS, LENGTH_LIMITS, MATERIAL_SPLIT, PERMIT_COLUMNS, REQUIRED,
-    SUB_FIELDS, code_hint, multiline, unescape, url_validator,
+    SUB_FIELDS, code_hint, multiline, url_validator,
 )
 from permits.catalogue.importing.writer import PermitWriter
 
@@ -40,11 +41,8 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
     # ---- reading ----
     def convert(self, row, column, cell):
         if KINDS.get(column.key) == "multiline":
-            return unescape(multiline(cell))
-        value = super().convert(row, column, cell)
-        if isinstance(value, str) and column.kind == "text":
-            value = unescape(value)
-        return value
+            return multiline(unescape_formula(cell))
+        return super().convert(row, column, cell)
 
     def records(self, rows):
         records = super().records(rows)

@@ -5,7 +5,8 @@ Materials travel in one cell, one material per line: 名称｜必要或非必要
 """
 from django.db.models import Prefetch
 
-from permits.kernel.exporting import export_types
+from permits.catalogue.selectors.catalogue import permit_catalogue_json_chunks
+from permits.kernel.exporting import ExportSpec, edition_version
 from permits.models import HandlingItem, Material
 
 MATERIAL_SEP = "｜"
@@ -95,22 +96,17 @@ TEMPLATE_EXAMPLE = [
 ]
 
 
-def permit_export_file(edition, fmt):
-    """(bytes, file name, content type) of an edition in `fmt` (xlsx or csv); formulas neutralised."""
-    from permits.kernel.importing.formats import write_csv, write_xlsx
+def permit_export_spec(edition):
+    """The permit list's export (public open data and admin): the import shape in csv/xlsx, the catalogue in json."""
+    return ExportSpec(
+        name=edition.title, slug=f"permit-catalogue-{edition.pk}", headers=PERMIT_HEADERS,
+        rows=lambda: permit_export_rows(edition), sheet="行政许可事项清单",
+        version=edition_version(edition), modified=edition.updated_at,
+        json_chunks=lambda: permit_catalogue_json_chunks(edition),
+    )
 
-    rows = permit_export_rows(edition)
-    name = f"{edition.title}.{fmt}"
-    if fmt == "csv":
-        return write_csv(PERMIT_HEADERS, rows), name, export_types()[fmt]
-    return write_xlsx(PERMIT_HEADERS, rows, title="行政许可事项清单"), name, export_types()["xlsx"]
 
-
-def permit_template_file(fmt="xlsx"):
-    """An import template: the headers and one example row."""
-    from permits.kernel.importing.formats import write_csv, write_xlsx
-
-    name = f"行政许可事项清单导入模板.{fmt}"
-    if fmt == "csv":
-        return write_csv(PERMIT_HEADERS, [TEMPLATE_EXAMPLE]), name, export_types()[fmt]
-    return write_xlsx(PERMIT_HEADERS, [TEMPLATE_EXAMPLE], title="导入模板"), name, export_types()["xlsx"]
+def permit_template_spec():
+    """The import template: the headers and one example row."""
+    return ExportSpec(name="行政许可事项清单导入模板", slug="permit-catalogue-template", headers=PERMIT_HEADERS,
+                      rows=lambda: [TEMPLATE_EXAMPLE], sheet="导入模板", version="template", formats=("csv", "xlsx"))

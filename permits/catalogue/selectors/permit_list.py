@@ -56,7 +56,7 @@ FEE_CHOICES = [("free", False, _("不收费")), ("paid", True, _("收费"))]
 
 @dataclass
 class PermitSearch:
-    """The parsed, validated state of the list page: anything malformed is dropped."""
+    """The validated state of the list page (permits.catalogue.filters.PermitFilter): anything malformed is dropped."""
 
     q: str = ""
     department: int | None = None
@@ -64,43 +64,11 @@ class PermitSearch:
     situation: str = ""
     fee: str = ""
     online: str = ""
-    page: int = 1
-    ignored: list = field(default_factory=list)
 
     @classmethod
-    def from_params(cls, params):
-        state = cls()
-        state.q = clean_query(params.get("q", ""))
-        dept = params.get("department", "")
-        if dept:
-            if dept.isascii() and dept.isdigit() and len(dept) < 12:
-                state.department = int(dept)
-            else:
-                state.ignored.append("department")
-        # Traditional pages submit their form values converted (縣級, 新設): fold them back.
-        state.level = to_simplified(clean_query(params.get("level", ""))[:64])
-        situation = to_simplified(params.get("situation", "")[:8])
-        if situation in Situation.values:
-            state.situation = situation
-        elif situation:
-            state.ignored.append("situation")
-        fee = params.get("fee", "")
-        if fee in ("free", "paid"):
-            state.fee = fee
-        elif fee:
-            state.ignored.append("fee")
-        online = params.get("online", "")
-        if online in OnlineDepth.values:
-            state.online = online
-        elif online:
-            state.ignored.append("online")
-        page = params.get("page", "1")
-        if page.isascii() and page.isdigit():
-            # Huge numbers mean "the end": the page is clamped to the last one later.
-            state.page = max(int(page), 1) if len(page) < 10 else 10 ** 9
-        elif page:
-            state.ignored.append("page")
-        return state
+    def from_values(cls, values):
+        return cls(**{name: values.get(name) or default for name, default in
+                      (("q", ""), ("department", None), ("level", ""), ("situation", ""), ("fee", ""), ("online", ""))})
 
     def handling_values(self):
         """{position in HANDLING_FILTERS: wanted value} of the active handling filters."""
@@ -111,15 +79,6 @@ class PermitSearch:
                 values[index] = (value == "paid") if key == "fee" else value
         return values
 
-    def params(self):
-        """The state as URL parameters (page excluded), in a stable order."""
-        out = {}
-        for key in ("q", "department", "level", "situation", "fee", "online"):
-            value = getattr(self, key)
-            if value not in ("", None):
-                out[key] = str(value)
-        return out
-
     @property
     def has_filters(self):
         return bool(self.department or self.level or self.situation or self.fee or self.online)
@@ -128,16 +87,10 @@ class PermitSearch:
 def permit_items_matching(edition, search):
     """pks of the items of `edition` whose names, codes or legal basis, or those of their sub-items and
     handling items, hold every word of q (in either script): one query on the index written at publish."""
-    return [row[0] for row in _read_index(lambda connection: permit_search_sql(connection, edition, search))]
-
-
-def _read_index(build):
-    """Rows of the SQL that build(connection) -> (sql, params) writes for the search index's database."""
     connection = connections[router.db_for_read(PermitSearchText)]
-    sql, params = build(connection)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(*permit_search_sql(connection, edition, search))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def permit_search_sql(connection, edition, search):
@@ -163,15 +116,6 @@ def permit_search_sql(connection, edition, search):
         where.append(f"({' OR '.join(either)})")
     return (f"SELECT {qn('item_id')} FROM {qn(PermitSearchText._meta.db_table)} WHERE {' AND '.join(where)}",
             params)
-
-
-@dataclass
-class PermitListPage:
-    items: list
-    total: int
-    page: int
-    pages: int
-    facets: dict
 
 
 # Published editions are locked, so their filter rows can be kept per process, keyed by the
@@ -288,8 +232,8 @@ def department_names():
     return dict(Department.objects.order_by().values_list("pk", "name"))
 
 
-def permit_list_page(edition, search, *, page_size=PAGE_SIZE):
-    """One page of the filtered list plus, for every filter option, the count selecting it would give.
+def permit_list_facets(edition, search):
+    """(the matching item pks in list order, the facet counts) of the filtered list.
 
     The search word runs on the index written at publish; filters and counts are worked out in Python
     from slim per-edition rows, so the number of queries stays fixed.
@@ -301,63 +245,39 @@ def permit_list_page(edition, search, *, page_size=PAGE_SIZE):
         names = department_names.__wrapped__()
     facets = {"department": sorted(((pk, names.get(pk, ""), n) for pk, n in departments.items()),
                                    key=lambda r: (-r[2], r[1])), **summary.facets}
-    total = len(summary.matching)
-    pages = max((total + page_size - 1) // page_size, 1)
-    page = min(search.page, pages)
-    ids = list(summary.matching[(page - 1) * page_size:page * page_size])
-    return PermitListPage(items=listed_items(ids, names), total=total, page=page, pages=pages, facets=facets)
+    return summary.matching, facet_options(facets)
 
 
-@dataclass
-class ListedSub:
-    name: str
-    exercise_level: str
-    handlings: list = field(default_factory=list)  # [code, situation] pairs
-
-
-@dataclass
-class ListedItem:
-    code: str
-    name: str
-    department_name: str
-    sub_count: int = 0
-    subs: list = field(default_factory=list)
-
-
-def listed_items(ids, department_names):
+def listed_items(ids):
     """The result rows of items `ids`, in that order, from the cards written at publish: one read of
     as many rows as the page shows. Items without a card (written outside publish) are built from
     their rows with the same code."""
     if not ids:
         return []
+    names = department_names()
     cards = _cards(ids)
     missing = [pk for pk in ids if not cards.get(pk)]
     if missing:
         cards.update((pk, row[2]) for pk, row in search_index_rows(
             PermitItem, SubItem, HandlingItem, pk__in=missing).items())
+    loaded = {pk: json.loads(cards[pk]) for pk in ids if pk in cards}
+    if not names.keys() >= {card["department"] for card in loaded.values()}:  # a department written in bulk
+        names = department_names.__wrapped__()
     listed = []
-    for pk in ids:
-        if pk not in cards:
-            continue
-        card = json.loads(cards[pk])
-        listed.append(ListedItem(
-            code=card["code"], name=card["name"], department_name=department_names.get(card["department"], ""),
-            sub_count=card["sub_count"],
-            subs=[ListedSub(sub["name"], sub["level"], sub["handlings"]) for sub in card["subs"]],
-        ))
+    # Plain dicts: the template's lookups find a key at once, where an attribute costs a failed key lookup first.
+    for card in loaded.values():
+        listed.append({
+            "code": card["code"], "name": card["name"], "department_name": names.get(card["department"], ""),
+            "sub_count": card["sub_count"], "more": card["sub_count"] > len(card["subs"]),
+            "subs": [{"name": sub["name"], "exercise_level": sub["level"], "handlings": sub["handlings"]}
+                     for sub in card["subs"]],
+        })
     return listed
 
 
 def _cards(ids):
-    """{item pk: card JSON} of `ids`. Plain SQL: the public list asks this on every page, and building
-    the same one-table query through the ORM each time cost more than running it."""
-    def build(connection):
-        qn = connection.ops.quote_name
-        return "SELECT {}, {} FROM {} WHERE {} IN ({})".format(
-            qn("item_id"), qn("card"), qn(PermitSearchText._meta.db_table), qn("item_id"), ", ".join(["%s"] * len(ids)),
-        ), list(ids)
-
-    return dict(_read_index(build))
+    """{item pk: card JSON} of `ids`, from the search index rows written at publish."""
+    return dict(PermitSearchText.objects.filter(item_id__in=ids).values_list("item_id", "card"))
 
 
 def facet_options(facets):

@@ -19,10 +19,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from permits.kernel.importing.formats import write_csv_to, write_xlsx_to
-from permits.catalogue.selectors.catalogue import permit_catalogue_json_chunks
+from permits.kernel.exporting import export_write
 from permits.kernel.selectors import current_published
-from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
+from permits.catalogue.selectors.export import permit_export_spec
 from permits.kernel.jobs.services import job_claim, job_enqueue
 
 
@@ -55,23 +54,8 @@ def _folder():
     return Path(settings.MEDIA_ROOT) / "open-data"
 
 
-def _beating(rows, beat):
-    """The rows, calling beat() between them: a long file keeps its job's heartbeat going."""
-    for row in rows:
-        beat()
-        yield row
-
-
 def _write(edition, fmt, path, beat=lambda progress=None: None):
-    if fmt == "csv":
-        with open(path, "w", encoding="utf-8-sig", newline="") as stream:
-            write_csv_to(stream, PERMIT_HEADERS, _beating(permit_export_rows(edition), beat))
-    elif fmt == "xlsx":
-        write_xlsx_to(path, PERMIT_HEADERS, _beating(permit_export_rows(edition), beat), title="行政许可事项清单")
-    else:
-        with open(path, "w", encoding="utf-8") as stream:
-            for piece in _beating(permit_catalogue_json_chunks(edition), beat):
-                stream.write(piece)
+    export_write(permit_export_spec(edition), fmt, path, beat=beat)
 
 
 def _gzip(source, target):

@@ -14,6 +14,7 @@ from django.db import transaction
 from permits.models import AuditEvent, Department, ImportLog
 from permits.kernel.access.audit import audit_record
 
+from permits.kernel.exporting import unescape_formula
 from permits.kernel.importing.errors import ImportFailed, ImportProblem
 from permits.kernel.importing.formats import FormulaWithoutValue, read_sheets
 
@@ -185,7 +186,8 @@ class SpreadsheetImporter:
                 "请把数据合并到第一个工作表，或删除多余的工作表后重新导入。"))])
 
     def convert(self, row, column, cell):
-        text = clean_text(cell)
+        # Undo the guard quote export puts before formula-like cells (before spaces are cleaned), so a download imports back.
+        text = clean_text(unescape_formula(cell))
         if column.kind == "code":
             text = to_halfwidth(text).replace(" ", "").upper()
             if isinstance(cell, (int, float)) and not isinstance(cell, bool):

@@ -32,7 +32,6 @@ HEADER_ROWS_ALLOWANCE = 30
 MAX_COLUMNS = 200
 # A CSV field may be as long as the file; lengths are judged per column afterwards.
 csv.field_size_limit(MAX_BYTES)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FormulaWithoutValue:
@@ -82,7 +81,6 @@ class SafeXLSX(base_formats.XLSX):
 
 
 IMPORT_FORMATS = [DetectingCSV, SafeXLSX]
-EXPORT_FORMATS = [DetectingCSV, SafeXLSX]
 
 
 def read_rows(data: bytes, filename: str):
@@ -221,44 +219,3 @@ class ValueParser(WorkSheetParser):
             parts += [run.findtext(TEXT_TAG) or "" for run in inline.iterfind(RUN_TAG)]
             value = "".join(parts)
         return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": 0}
-
-
-def escape_formula(value):
-    """Neutralise cells a spreadsheet would run as formulas (=, +, -, @)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def write_csv_to(stream, headers, rows):
-    """Write CSV text to an open text stream, row by row (a whole catalogue never sits in memory)."""
-    writer = csv.writer(stream)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([escape_formula("" if v is None else v) for v in row])
-
-
-def write_csv(headers, rows) -> bytes:
-    """UTF-8 with BOM so that Excel opens Chinese text correctly."""
-    buffer = io.StringIO()
-    write_csv_to(buffer, headers, rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def write_xlsx_to(target, headers, rows, title="Sheet1"):
-    """Write an xlsx workbook to a path or binary stream (openpyxl's write-only mode streams rows)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(headers))
-    for row in rows:
-        # Codes stay text so Excel keeps their leading zeros.
-        sheet.append([escape_formula(v) for v in row])
-    workbook.save(target)
-
-
-def write_xlsx(headers, rows, title="Sheet1") -> bytes:
-    buffer = io.BytesIO()
-    write_xlsx_to(buffer, headers, rows, title=title)
-    return buffer.getvalue()

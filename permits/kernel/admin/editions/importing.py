@@ -1,20 +1,18 @@
 """Import with preview (upload → dry run → confirm), export and import template of an edition admin."""
-import re
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from permits.kernel.importing.errors import ImportFailed
-from permits.kernel.importing.formats import IMPORT_FORMATS, MAX_BYTES, write_csv, write_xlsx
+from permits.kernel.importing.formats import IMPORT_FORMATS, MAX_BYTES
 from permits.models import EditionStatus
-from permits.kernel.exporting import export_types
+from permits.kernel.exporting import export_response
 from permits.kernel.access.scope import user_departments
 
 from permits.kernel.admin.editions.uploads import upload_discard, upload_pending, upload_stash
@@ -62,11 +60,8 @@ class EditionImportMixin:
     import_help = _("上传 xlsx 或 csv 文件，先预览将要写入的变化，确认后才写入；整个导入在一个事务中完成，有任何错误都不会写入。")
     import_expired_redirects = False  # True: an expired preview goes back to the upload page with a message
     preview_headers = ()
-    export_headers = ()
-    export_sheet_title = "Sheet1"
     export_formats = ("xlsx", "csv")
     template_formats = ("xlsx", "csv")
-    template_name = "导入模板"
     rows_changelist = None
     change_form_template = "admin/edition_change_form.html"
     change_list_template = "admin/edition_change_list.html"
@@ -88,17 +83,17 @@ class EditionImportMixin:
     def preview_unchanged(self, entry):
         return (entry.get("action") or entry.get("status")) == "不变"
 
-    def export_rows(self, edition):
+    def export_spec(self, edition):
+        """The catalogue's ExportSpec of `edition` (permits.kernel.exporting), the same one its public export uses."""
         raise NotImplementedError
 
-    def template_rows(self):
-        return []
+    def template_spec(self):
+        """The ExportSpec of the import template (headers and example rows)."""
+        raise NotImplementedError
 
-    def template_file(self, fmt):
-        rows = self.template_rows()
-        if fmt == "csv":
-            return write_csv(self.export_headers, rows)
-        return write_xlsx(self.export_headers, rows, title=self.export_sheet_title)
+    def template_body(self, fmt):
+        """Hook: the template's bytes when a catalogue builds a richer file; None lets the exporter write it."""
+        return None
 
     def rows_url(self, edition):
         """The changelist of the rows of `edition` (`rows_changelist` is "<app_label>_<model>" of its rows)."""
@@ -157,31 +152,22 @@ class EditionImportMixin:
                          "import_allowed": self.has_import_permission(request)}
         return super().changelist_view(request, extra_context)
 
-    def export_response(self, edition, fmt):
+    def export_response(self, request, edition, fmt):
         if fmt not in self.export_formats:
             raise Http404(_("不支持的导出格式"))
-        rows = self.export_rows(edition)
-        if fmt == "csv":
-            body = write_csv(self.export_headers, rows)
-        else:
-            body = write_xlsx(self.export_headers, rows, title=self.export_sheet_title)
-        return self._attachment(body, "{}.{}".format(re.sub(r'[\\/:*?"<>|\s]+', "_", str(edition.title)), fmt), fmt)
-
-    @staticmethod
-    def _attachment(body, filename, fmt):
-        response = HttpResponse(body, content_type=export_types()[fmt])
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-        return response
+        return export_response(request, self.export_spec(edition), fmt, max_age=None)
 
     def export_view(self, request, pk, fmt):
-        return self.export_response(self._edition(request, pk), fmt)
+        return self.export_response(request, self._edition(request, pk), fmt)
 
     def template_view(self, request, fmt):
         if fmt not in self.template_formats:
             raise Http404(_("不支持的模板格式"))
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return self._attachment(self.template_file(fmt), f"{self.template_name}.{fmt}", fmt)
+        body = self.template_body(fmt)
+        return export_response(request, self.template_spec(), fmt, body=None if body is None else lambda: body,
+                               max_age=None)
 
     def _export_one(self, request, queryset, fmt):
         editions = list(queryset[:2])
@@ -190,7 +176,7 @@ class EditionImportMixin:
             self.message_user(request, _("一次只能导出一个%(noun)s，请只选择一个%(noun)s导出。") % {"noun": noun},
                               messages.ERROR)
             return None
-        return self.export_response(editions[0], fmt)
+        return self.export_response(request, editions[0], fmt)
 
     @admin.action(description=_("导出 Excel"), permissions=["view"])
     def action_export_xlsx(self, request, queryset):
@@ -209,7 +195,7 @@ class EditionImportMixin:
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "edition": edition,
             "title": format_html("{}：{}", self.import_title, edition) if edition else self.import_title,
-            "import_help": self.import_help, "columns": self.export_headers,
+            "import_help": self.import_help, "columns": self.template_spec().headers,
             "template_formats": self.template_formats, "has_view_permission": True,
         }
         context["refusal"] = self.import_refusal(request, edition)
