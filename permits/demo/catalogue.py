@@ -12,6 +12,7 @@ from permits.models import (
     EditionStatus, HandlingItem, Material, OnlineDepth, PermitCatalogue, PermitItem, SubItem,
 )
 from permits.kernel.lifecycle import edition_publish
+from permits.kernel.lock import edition_lock_lifted
 
 from . import guide
 from .plan import ITEMS_2023, ItemPlan, SubPlan, catalogue_plan
@@ -204,7 +205,7 @@ def seed_permit_catalogues(city, departments, *, scale=1, log=lambda message: No
         if item_code(block, 0) in present:
             continue
         # Benchmark blocks are appended to the edition as it stands, published or not (seeding only).
-        with transaction.atomic():
+        with edition_lock_lifted():
             added += writer.write(plans, block=block, name_suffix=f"（第{block + 1}组）" if block else "")
         reset_queries()  # with DEBUG on, the logged bulk INSERTs of many blocks would pile up in memory
     if edition.status == EditionStatus.DRAFT:
