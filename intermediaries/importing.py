@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from permits.kernel.importing.base import Column, SpreadsheetImporter, clean_text, to_halfwidth
 from permits.kernel.importing.formats import FORMULA_PREFIXES
 from permits.models import PermitCatalogue, PermitItem
-from permits.catalogue.models import ITEM_CODE_RE
+from permits.catalogue.rules import is_item_code
 from permits.kernel.diff import normalise_name
 from permits.kernel.selectors import city_region, current_published
 
@@ -20,7 +20,6 @@ from .models import IntermediaryService
 from .selectors import SERVICE_COLUMNS
 
 _REF_SPLIT = re.compile(r"[；;\n\r]+")
-_CODE = re.compile(ITEM_CODE_RE)
 # "名称（00016421300Y）": the form the export writes; the code decides.
 _NAME_WITH_CODE = re.compile(r"^(?P<name>.*?)\s*[（(]\s*(?P<code>[0-9]{11}[Yy])\s*[)）]$")
 
@@ -119,7 +118,7 @@ class IntermediaryImporter(SpreadsheetImporter):
         for text in parts:
             folded = _fold(text).upper()
             matched = _NAME_WITH_CODE.match(to_halfwidth(text))
-            if _CODE.match(folded):
+            if is_item_code(folded):
                 found = [by_code[folded]] if folded in by_code else []
             elif matched and matched["code"].upper() in by_code:
                 found = [by_code[matched["code"].upper()]]

@@ -12,6 +12,7 @@ from permits.models import (
     EditionStatus, HandlingItem, Material, OnlineDepth, PermitCatalogue, PermitItem, SubItem,
 )
 from permits.kernel.lifecycle import edition_publish
+from permits.catalogue.rules import item_prefix
 from permits.kernel.lock import edition_lock_lifted
 
 from . import guide
@@ -107,10 +108,10 @@ class BlockWriter:
             place = (f"新余市市民中心1楼{department.name}窗口（新余市渝水区仙来西大道1号）"
                      if own else guide.place(plan.department))
             for s, sub_plan in enumerate(plan.subs, start=1):
-                sub_code = code[:11] + str(s)
+                sub_code = item_prefix(code) + str(s)
                 sub_name = sub_plan.name.replace(plan.name, name, 1)
                 sub = SubItem(
-                    edition=self.edition, item=item, item_prefix=code[:11], seq=s, code=sub_code, name=sub_name,
+                    edition=self.edition, item=item, item_prefix=item_prefix(code), seq=s, code=sub_code, name=sub_name,
                     approval_level="市级" if "市级" in level else "县级", exercise_level=level,
                     accepting_level=level,
                     first_review="县（区）行政审批局" if "县级" in level and rng.random() < 0.3 else "",
