@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from intermediaries.models import IntermediaryService
 from intermediaries.selectors import SERVICE_HEADERS
 from intermediaries.services import intermediary_import, intermediary_import_message
+from permits.kernel.lock import edition_lock_lifted
 from permits.kernel.importing.errors import ImportFailed
 from permits.models import EditionStatus, ImportLog
 from permits.kernel.lifecycle import edition_publish
@@ -213,8 +214,9 @@ class ImportErrorTests(ImporterTestBase):
 
     def test_ambiguous_name_asks_for_code(self):
         twin = PermitItemFactory.build(edition=self.catalogue, department=self.dept, name=self.items[2].name)
-        # The catalogue is published (locked): insert the twin underneath the lock to build the case.
-        type(twin).objects.bulk_create([twin])
+        # The catalogue is published (locked): lift the lock, as a restore does, to build the case.
+        with edition_lock_lifted():
+            type(twin).objects.bulk_create([twin])
         data = csv_bytes([row(1, "甲", self.items[2].name, "新余市生态环境局")])
         self.assert_fails(data, "对应多个审批事项", self.items[2].code, "请改填事项编码")
 
