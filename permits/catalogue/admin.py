@@ -68,7 +68,7 @@ class PermitCatalogueAdmin(EditionAdmin):
     import_title = _("导入行政许可事项清单")
     import_help = _("上传 xlsx 或 csv 文件，一行一个业务办理项，先预览将要新增和更新的内容，确认后再写入。"
                     "整个导入在一个事务中完成：有任何错误都不会写入。")
-    preview_headers = (_("行"), _("层级"), _("操作"), _("编码"), _("名称"), _("变化的字段"))
+    preview_headers = (_("行"), _("层级"), _("操作"), _("编码"), _("名称"))
     export_headers = PERMIT_HEADERS
     export_sheet_title = "行政许可事项清单"
     template_name = "行政许可事项清单导入模板"
@@ -83,7 +83,7 @@ class PermitCatalogueAdmin(EditionAdmin):
                                 dry_run=dry_run, user=user)
 
     def preview_row(self, entry):
-        return [entry["row"], entry["level"], entry["action"], entry["code"], entry["name"], "、".join(entry["changed"])]
+        return [entry["row"], entry["level"], entry["action"], entry["code"], entry["name"]]
 
     def export_rows(self, edition):
         return permit_export_rows(edition)

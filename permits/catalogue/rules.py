@@ -41,7 +41,7 @@ def item_prefix(item_code: str) -> str:
 def sub_item_outside_item(item_code, sub_code):
     """A message when the sub-item code does not belong to the item, else None."""
     if item_code and sub_code and not sub_code.startswith(item_prefix(item_code)):
-        return (f"子项编码“{sub_code}”不属于事项“{item_code}”：应以事项编码的前{ITEM_PREFIX_LENGTH}位"
+        return (f"子项编码“{sub_code}”不属于事项“{item_code}”：子项编码应以事项编码的前{ITEM_PREFIX_LENGTH}位"
                 f"“{item_prefix(item_code)}”开头")
     return None
 

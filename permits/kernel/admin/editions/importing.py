@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from permits.kernel.importing.cells import CLEAR_MARKER
 from permits.kernel.importing.errors import ImportFailed
 from permits.kernel.importing.formats import IMPORT_FORMATS, MAX_BYTES, write_csv, write_xlsx
 from permits.models import EditionStatus
@@ -84,6 +85,10 @@ class EditionImportMixin:
 
     def preview_row(self, entry):
         return [entry.get(key, "") for key in ("row", "action", "code", "name")]
+
+    def preview_changes(self, entry):
+        """The entry's FieldChanges (old → new, cleared), shown in the last column."""
+        return entry.get("changes") or []
 
     def preview_unchanged(self, entry):
         return (entry.get("action") or entry.get("status")) == "不变"
@@ -236,12 +241,15 @@ class EditionImportMixin:
         token = upload_stash(request, self.model, data, filename=upload.name[:200],
                              edition=target.pk if target else None, options=options)
         entries = self.preview_entries(summary)
-        changed = [self.preview_row(e) for e in entries if not self.preview_unchanged(e)]
+        rows = [{"cells": self.preview_row(e), "changes": self.preview_changes(e), "unchanged": self.preview_unchanged(e)}
+                for e in entries]
+        changed = [row for row in rows if not row["unchanged"]]
         context.update(
             form=None, summary=summary, token=token, file_name=upload.name, description=self.import_description(summary),
             target=target or options.get("new_edition_title", ""), new_edition=target is None,
             preview_headers=self.preview_headers, preview=changed[:PREVIEW_LIMIT], preview_more=len(changed) > PREVIEW_LIMIT,
-            preview_limit=PREVIEW_LIMIT, unchanged=[self.preview_row(e) for e in entries if self.preview_unchanged(e)],
+            preview_limit=PREVIEW_LIMIT, unchanged=[row for row in rows if row["unchanged"]],
+            warnings=[str(w) for w in summary.warnings], clear_marker=CLEAR_MARKER,
         )
 
     def _import_confirm(self, request, edition, drafts, context):
