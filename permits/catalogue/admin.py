@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from permits.models import HandlingItem, Level, Material, PermitCatalogue, PermitItem, SubItem
-from permits.catalogue.selectors.export import PERMIT_HEADERS, TEMPLATE_EXAMPLE, permit_export_rows
+from permits.catalogue.selectors.export import PERMIT_HEADERS, PERMIT_NOTES, TEMPLATE_EXAMPLE, permit_export_rows
 from permits.catalogue.services.importing import catalogue_import
 
 from permits.catalogue import rules
@@ -90,6 +90,9 @@ class PermitCatalogueAdmin(EditionAdmin):
 
     def template_rows(self):
         return [TEMPLATE_EXAMPLE]
+
+    def template_notes(self):
+        return [*super().template_notes(), *PERMIT_NOTES]
 
 
 # ---- rows below an edition: read-only under a non-draft edition through ScopedAdmin ----

@@ -102,8 +102,9 @@ def write_csv(headers, rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx_to(target, headers, rows, title="Sheet1"):
-    """Write an xlsx workbook to a path or binary stream (openpyxl's write-only mode streams rows)."""
+def write_xlsx_to(target, headers, rows, title="Sheet1", notes=None):
+    """Write an xlsx workbook to a path or binary stream (openpyxl's write-only mode streams rows).
+    `notes`, rows of text, become a second sheet 说明 (import templates)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -112,10 +113,30 @@ def write_xlsx_to(target, headers, rows, title="Sheet1"):
     for row in rows:
         # Codes stay text so Excel keeps their leading zeros.
         sheet.append([escape_formula(v) for v in row])
+    if notes:
+        help_sheet = workbook.create_sheet(title=NOTES_SHEET)
+        for line in notes:
+            help_sheet.append([escape_formula(v) for v in (line if isinstance(line, (list, tuple)) else [line])])
     workbook.save(target)
 
 
-def write_xlsx(headers, rows, title="Sheet1") -> bytes:
+def write_xlsx(headers, rows, title="Sheet1", notes=None) -> bytes:
     buffer = io.BytesIO()
-    write_xlsx_to(buffer, headers, rows, title=title)
+    write_xlsx_to(buffer, headers, rows, title=title, notes=notes)
     return buffer.getvalue()
+
+
+NOTES_SHEET = "说明"
+
+
+def sparse_notes():
+    """What every import template says about blank cells and the clearing marker."""
+    from permits.kernel.importing.cells import CLEAR_MARKER
+
+    return [
+        ["填写规则"],
+        ["已有的行（按编码或序号对应）：空白单元格表示保留原有内容，只需填写要修改的单元格。"],
+        [f"要清空某一项，请在该单元格中填写“{CLEAR_MARKER}”（含括号）；名称、编码、部门等必填项不能清空。"],
+        ["新增的行：必填列都要填写，空白的可选列取默认值。"],
+        ["导入前会先预览：逐行列出每个将修改的字段（原值 → 新值）和将清空的字段，确认后才写入。"],
+    ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from permits.kernel.importing.cells import CLEAR_MARKER
 from permits.kernel.importing.errors import ImportFailed
-from permits.kernel.importing.formats import IMPORT_FORMATS, MAX_BYTES, write_csv, write_xlsx
+from permits.kernel.importing.formats import IMPORT_FORMATS, MAX_BYTES, sparse_notes, write_csv, write_xlsx
 from permits.models import EditionStatus
 from permits.kernel.exporting import export_types
 from permits.kernel.access.scope import user_departments
@@ -99,11 +99,15 @@ class EditionImportMixin:
     def template_rows(self):
         return []
 
+    def template_notes(self):
+        """Rows of the template's 说明 sheet: the sparse-file rule every import shares, then the catalogue's own."""
+        return sparse_notes()
+
     def template_file(self, fmt):
         rows = self.template_rows()
         if fmt == "csv":
             return write_csv(self.export_headers, rows)
-        return write_xlsx(self.export_headers, rows, title=self.export_sheet_title)
+        return write_xlsx(self.export_headers, rows, title=self.export_sheet_title, notes=self.template_notes())
 
     def rows_url(self, edition):
         """The changelist of the rows of `edition` (`rows_changelist` is "<app_label>_<model>" of its rows)."""
