@@ -184,7 +184,9 @@ def import_all(directory, *, user=None):
             restored = []
             # Raw saves: the rows come back exactly as exported (published editions included).
             for obj in serializers.deserialize("json", path.read_text(encoding="utf-8")):
+                obj.object.skip_history_when_saving = True  # its many-to-many links would add a second row
                 obj.save()
+                del obj.object.skip_history_when_saving
                 restored.append(obj.object)
             # Raw saves send no history signal: each restored row gets its "+" history row here.
             rows_history_record(restored, model, user=user)

@@ -251,3 +251,28 @@ class NoPublishedPermitCatalogueTests(TestCase):
         intermediary_import(csv_bytes([row(1, "项目申请报告编制", "", "新余市发展和改革委员会")]), "l.csv",
                             edition=self.target)
         self.assertEqual(IntermediaryService.objects.get().name, "项目申请报告编制")
+
+
+class SparseImportTests(ImporterTestBase):
+    """A blank cell of a service the file matches by 序号 keeps the stored value; （清空） clears it."""
+
+    def test_blank_keeps_fields_and_links_and_the_marker_clears(self):
+        before = IntermediaryService.objects.get(pk=self.kept.pk)
+        summary = intermediary_import(csv_bytes([{"序号": 1, "服务时限": "20个工作日", "备注": "（清空）"}]),
+                                      "list.csv", edition=self.target)
+        after = IntermediaryService.objects.get(pk=self.kept.pk)
+        self.assertEqual((after.name, after.department, after.commissioner, after.level, after.legal_basis),
+                         (before.name, before.department, before.commissioner, before.level, before.legal_basis))
+        self.assertEqual((after.time_limit, after.remarks), ("20个工作日", ""))
+        self.assertEqual(list(after.permit_items.all()), [self.items[0]])
+        # 备注 was already empty: clearing it is no change.
+        self.assertEqual([(c.label, c.old, c.new, c.cleared) for c in summary.preview[0]["changes"]],
+                         [("服务时限", "（空）", "20个工作日", False)])
+
+    def test_marker_removes_every_link(self):
+        summary = intermediary_import(csv_bytes([{"序号": 1, "涉及的审批事项": "（清空）"}]), "list.csv",
+                                      edition=self.target)
+        self.assertEqual(list(IntermediaryService.objects.get(pk=self.kept.pk).permit_items.all()), [])
+        change = summary.preview[0]["changes"][-1]
+        self.assertEqual((change.label, change.old, change.cleared),
+                         ("涉及的审批事项", f"{self.items[0].code} {self.items[0].name}", True))
