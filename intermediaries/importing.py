@@ -280,10 +280,10 @@ class IntermediaryImporter(SpreadsheetImporter):
         if removed:
             IntermediaryService.objects.filter(pk__in=[s.pk for s in removed]).delete()
         if to_update:
-            rows_update(to_update, UPDATE_FIELDS, IntermediaryService, batch_size=500, user=self.user)
+            rows_update(to_update, UPDATE_FIELDS, IntermediaryService, batch_size=500, user=self.user, history=not summary.dry_run)
         if relink:
             through.objects.filter(intermediaryservice__in=relink).delete()
-        rows_create(to_create, IntermediaryService, batch_size=500, user=self.user)
+        rows_create(to_create, IntermediaryService, batch_size=500, user=self.user, history=not summary.dry_run)
         through.objects.bulk_create(
             [through(intermediaryservice_id=service.pk, permititem_id=item.pk)
              for service, items in links for item in items],

@@ -30,24 +30,25 @@ def has_history(model):
     return hasattr(model._meta, "simple_history_manager_attribute")
 
 
-def rows_create(objs, model=None, *, batch_size=500, user=None):
-    """bulk_create `objs` (one model) with a "+" history row each. Returns the objects with their pks."""
+def rows_create(objs, model=None, *, batch_size=500, user=None, history=True):
+    """bulk_create `objs` (one model) with a "+" history row each. Returns the objects with their pks.
+    `history=False` for writes that are rolled back anyway (an import's preview)."""
     objs = list(objs)
     if not objs:
         return objs
     model = model or type(objs[0])
-    if not has_history(model):
+    if not history or not has_history(model):
         return model.objects.bulk_create(objs, batch_size=batch_size)
     return bulk_create_with_history(objs, model, batch_size=batch_size, default_user=_user(user))
 
 
-def rows_update(objs, fields, model=None, *, batch_size=500, user=None):
+def rows_update(objs, fields, model=None, *, batch_size=500, user=None, history=True):
     """bulk_update `fields` of `objs` with a "~" history row each."""
     objs = list(objs)
     if not objs:
         return 0
     model = model or type(objs[0])
-    if not has_history(model):
+    if not history or not has_history(model):
         return model.objects.bulk_update(objs, fields, batch_size=batch_size)
     return bulk_update_with_history(objs, model, list(fields), batch_size=batch_size, default_user=_user(user))
 

@@ -78,8 +78,8 @@ class PowerImporter(SpreadsheetImporter):
         if updates:
             # Codes move between rows in a reordered file: clear them first so the unique code holds.
             DelegatedPower.objects.filter(pk__in=[p.pk for p in updates]).update(code="")
-            rows_update(updates, FIELDS, DelegatedPower, batch_size=500, user=self.user)
-        rows_create(creates, DelegatedPower, batch_size=500, user=self.user)
+            rows_update(updates, FIELDS, DelegatedPower, batch_size=500, user=self.user, history=not summary.dry_run)
+        rows_create(creates, DelegatedPower, batch_size=500, user=self.user, history=not summary.dry_run)
         summary.add("赋权事项", len(creates))
         if updates:
             summary.add("赋权事项", len(updates), updated=True)

@@ -62,9 +62,9 @@ class PermitWriter:
                 fields.update(values_apply(obj, values))
                 dirty.append(obj)
                 self._preview(summary, level, "更新", code, obj.name, row, changes)
-        rows_create(new, model, batch_size=BATCH, user=self.user)
+        rows_create(new, model, batch_size=BATCH, user=self.user, history=not summary.dry_run)
         if dirty:
-            rows_update(dirty, sorted(fields), model, batch_size=BATCH, user=self.user)
+            rows_update(dirty, sorted(fields), model, batch_size=BATCH, user=self.user, history=not summary.dry_run)
         _count(summary, level, new, dirty)
         existing.update({obj.code: obj for obj in new})
         return _with_pks(existing, model, target)
@@ -145,9 +145,9 @@ class PermitWriter:
             self.check_rules(obj, final, data["row"], summary)
         if self.problems:
             return
-        rows_create(new, HandlingItem, batch_size=BATCH, user=self.user)
+        rows_create(new, HandlingItem, batch_size=BATCH, user=self.user, history=not summary.dry_run)
         if dirty:
-            rows_update(dirty, sorted(fields), HandlingItem, batch_size=BATCH, user=self.user)
+            rows_update(dirty, sorted(fields), HandlingItem, batch_size=BATCH, user=self.user, history=not summary.dry_run)
         _count(summary, "业务办理项", new, dirty)
         if any(obj.pk is None for obj in new):
             pks = dict(HandlingItem.objects.filter(edition=target).values_list("code", "pk"))

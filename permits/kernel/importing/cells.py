@@ -26,7 +26,9 @@ CLEAR = _Clear()
 
 
 def is_clear_marker(cell) -> bool:
-    return isinstance(cell, str) and unicodedata.normalize("NFKC", cell).replace(" ", "").strip() == _CLEAR_FOLDED
+    if not isinstance(cell, str) or "清空" not in cell:  # the common case, without normalising
+        return False
+    return unicodedata.normalize("NFKC", cell).replace(" ", "").strip() == _CLEAR_FOLDED
 
 
 def is_blank(value) -> bool:
