@@ -87,3 +87,41 @@ class EditionWarningsTests(TestCase):
     def test_query_count_does_not_grow_with_the_edition(self):
         with self.assertNumQueries(3):
             edition_warnings(self.edition)
+
+
+class AdminChangeViewTests(TestCase):
+    """The same rules through the real admin page of a handling item with its materials inline."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from django.contrib.auth import get_user_model
+
+        cls.user = get_user_model().objects.create_superuser("root", "root@example.com", "x" * 16)
+        cls.handling = HandlingItemFactory(online_depth="3", visits=0, statutory_days=10, promised_days=5)
+        cls.material = MaterialFactory(handling_item=cls.handling, seq=1, name="申请书", form="电子件")
+
+    def post(self, **changes):
+        h, m = self.handling, self.material
+        data = {
+            "sub_item": h.sub_item_id, "seq": h.seq, "code": h.code, "name": h.name, "situation": "新设",
+            "statutory_days": 10, "promised_days": 5, "visits": 0, "online_depth": "3",
+            "materials-TOTAL_FORMS": 1, "materials-INITIAL_FORMS": 1, "materials-MIN_NUM_FORMS": 0,
+            "materials-MAX_NUM_FORMS": 1000, "materials-0-id": m.pk, "materials-0-handling_item": h.pk,
+            "materials-0-seq": 1, "materials-0-name": m.name, "materials-0-required": "on",
+            "materials-0-form": "电子件", "materials-0-copies": 1, **changes,
+        }
+        self.client.force_login(self.user)
+        return self.client.post(reverse("admin:permits_handlingitem_change", args=[h.pk]), data, follow=True)
+
+    def test_promised_above_statutory_is_refused(self):
+        response = self.post(promised_days=30)
+        self.assertContains(response, "承诺办结时限（30个工作日）不能超过法定办结时限（10个工作日）")
+        self.handling.refresh_from_db()
+        self.assertEqual(self.handling.promised_days, 5)
+
+    def test_full_online_with_an_original_only_material_saves_with_a_warning(self):
+        response = self.post(**{"materials-0-form": "原件"})
+        self.assertEqual([str(m) for m in response.context["messages"] if m.level_tag == "warning"],
+                         ["全程网办且到现场0次，但材料“申请书”只收原件"])
+        self.material.refresh_from_db()
+        self.assertEqual(self.material.form, "原件")
