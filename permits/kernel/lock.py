@@ -110,57 +110,58 @@ def _lifted_sql(q):
     return f"EXISTS (SELECT 1 FROM {q(LIFTED_TABLE)})"
 
 
-def _sqlite_statements(editions, children, q):
-    same = lambda a, b: f"{a} IS {b}"  # noqa: E731
-    raise_ = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
-    lifted = _lifted_sql(q)
-    yield f"CREATE TABLE IF NOT EXISTS {q(LIFTED_TABLE)} (lifted integer NOT NULL)"
-    for model in editions:
-        table = model._meta.db_table
-        name = f"lock_{table}"
-        yield f"DROP TRIGGER IF EXISTS {name}_update"
-        yield (f"CREATE TRIGGER {name}_update BEFORE UPDATE ON {q(table)} FOR EACH ROW "
-               f"WHEN NOT {lifted} AND ({_edition_refusal(model, q, same)}) {raise_}")
-        yield f"DROP TRIGGER IF EXISTS {name}_delete"
-        yield (f"CREATE TRIGGER {name}_delete BEFORE DELETE ON {q(table)} FOR EACH ROW "
-               f"WHEN NOT {lifted} AND OLD.{q('status')} IN ({_quoted(LOCKED)}) {raise_}")
-    for table, hops in children:
-        name = f"lock_{table}"
-        locked = lambda ref: f"{_status_sql(ref, hops, q)} IN ({_quoted(LOCKED)})"  # noqa: E731
+class _SQLite:
+    same = staticmethod(lambda a, b: f"{a} IS {b}")
+    refuse = f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+
+    def edition(self, name, table, lifted, refusal, locked_old):
+        for op, when in (("update", refusal), ("delete", locked_old)):
+            yield f"DROP TRIGGER IF EXISTS {name}_{op}"
+            yield (f"CREATE TRIGGER {name}_{op} BEFORE {op.upper()} ON {table} FOR EACH ROW "
+                   f"WHEN NOT {lifted} AND ({when}) {self.refuse}")
+
+    def child(self, name, table, lifted, locked):
         for op, when in (("insert", locked("NEW")), ("update", f"{locked('OLD')} OR {locked('NEW')}"),
                          ("delete", locked("OLD"))):
             yield f"DROP TRIGGER IF EXISTS {name}_{op}"
-            yield (f"CREATE TRIGGER {name}_{op} BEFORE {op.upper()} ON {q(table)} FOR EACH ROW "
-                   f"WHEN NOT {lifted} AND ({when}) {raise_}")
+            yield (f"CREATE TRIGGER {name}_{op} BEFORE {op.upper()} ON {table} FOR EACH ROW "
+                   f"WHEN NOT {lifted} AND ({when}) {self.refuse}")
 
 
-def _postgresql_statements(editions, children, q):
-    same = lambda a, b: f"{a} IS NOT DISTINCT FROM {b}"  # noqa: E731
-    raise_ = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
+class _PostgreSQL:
+    same = staticmethod(lambda a, b: f"{a} IS NOT DISTINCT FROM {b}")
+    refuse = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
+
+    def _trigger(self, name, table, ops, body, lifted):
+        # NEW is read only outside DELETE, OLD only outside INSERT: plpgsql evaluates each branch lazily.
+        yield (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               f"IF {lifted} THEN RETURN COALESCE(NEW, OLD); END IF; {body} END $$")
+        yield f"DROP TRIGGER IF EXISTS {name} ON {table}"
+        yield f"CREATE TRIGGER {name} BEFORE {ops} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
+
+    def edition(self, name, table, lifted, refusal, locked_old):
+        body = (f"IF TG_OP = 'DELETE' THEN IF {locked_old} THEN {self.refuse} END IF; RETURN OLD; END IF; "
+                f"IF {refusal} THEN {self.refuse} END IF; RETURN NEW;")
+        yield from self._trigger(name, table, "UPDATE OR DELETE", body, lifted)
+
+    def child(self, name, table, lifted, locked):
+        body = (f"IF TG_OP IN ('UPDATE', 'DELETE') AND {locked('OLD')} THEN {self.refuse} END IF; "
+                f"IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
+                f"IF {locked('NEW')} THEN {self.refuse} END IF; RETURN NEW;")
+        yield from self._trigger(name, table, "INSERT OR UPDATE OR DELETE", body, lifted)
+
+
+def _statements(dialect, editions, children, q):
     lifted = _lifted_sql(q)
     yield f"CREATE TABLE IF NOT EXISTS {q(LIFTED_TABLE)} (lifted integer NOT NULL)"
     for model in editions:
         table = model._meta.db_table
-        name = f"lock_{table}"
-        yield (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-               f"IF {lifted} THEN RETURN COALESCE(NEW, OLD); END IF; "
-               f"IF TG_OP = 'DELETE' THEN IF OLD.{q('status')} IN ({_quoted(LOCKED)}) THEN {raise_} END IF; "
-               f"RETURN OLD; END IF; "
-               f"IF {_edition_refusal(model, q, same)} THEN {raise_} END IF; RETURN NEW; END $$")
-        yield f"DROP TRIGGER IF EXISTS {name} ON {q(table)}"
-        yield (f"CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {q(table)} "
-               f"FOR EACH ROW EXECUTE FUNCTION {name}()")
+        yield from dialect.edition(f"lock_{table}", q(table), lifted, _edition_refusal(model, q, dialect.same),
+                                   f"OLD.{q('status')} IN ({_quoted(LOCKED)})")
     for table, hops in children:
-        name = f"lock_{table}"
-        locked = lambda ref: f"{_status_sql(ref, hops, q)} IN ({_quoted(LOCKED)})"  # noqa: E731
-        yield (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-               f"IF {lifted} THEN RETURN COALESCE(NEW, OLD); END IF; "
-               f"IF TG_OP IN ('UPDATE', 'DELETE') AND {locked('OLD')} THEN {raise_} END IF; "
-               f"IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; "
-               f"IF {locked('NEW')} THEN {raise_} END IF; RETURN NEW; END $$")
-        yield f"DROP TRIGGER IF EXISTS {name} ON {q(table)}"
-        yield (f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE OR DELETE ON {q(table)} "
-               f"FOR EACH ROW EXECUTE FUNCTION {name}()")
+        def locked(ref, hops=hops):
+            return f"{_status_sql(ref, hops, q)} IN ({_quoted(LOCKED)})"
+        yield from dialect.child(f"lock_{table}", q(table), lifted, locked)
 
 
 def lock_triggers_sql(connection):
@@ -170,11 +171,8 @@ def lock_triggers_sql(connection):
     editions = [m for m in editions if m._meta.db_table in tables]
     children = [(t, hops) for t, hops in children if t in tables and all(h[1] in tables for h in hops)]
     q = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        return list(_postgresql_statements(editions, children, q))
-    if connection.vendor == "sqlite":
-        return list(_sqlite_statements(editions, children, q))
-    return []
+    dialect = {"postgresql": _PostgreSQL, "sqlite": _SQLite}.get(connection.vendor)
+    return list(_statements(dialect(), editions, children, q)) if dialect else []
 
 
 def lock_triggers_install(using="default", **kwargs):
