@@ -68,7 +68,7 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
                 self.problem(record.row, HEADER["handling_code"], problem)
                 handling_code = None
             # Names and the department may stay blank for a row that exists (the writer checks new rows).
-            for key in ("item_name", "sub_name", "handling_name", "department"):
+            for key in ("seq", "item_name", "sub_name", "handling_name", "department"):
                 if record.get(key) is CLEAR:
                     self.problem(record.row, HEADER[key], "不能清空")
             department = None
