@@ -1,18 +1,19 @@
 """Import of 中介服务事项清单 spreadsheets into a draft list, on the shared import machinery.
 
 The spreadsheet is the whole list: rows are matched to existing services by 序号 (updated),
-new 序号 are added, and services whose 序号 is not in the file are removed.
+new 序号 are added, and services whose 序号 is not in the file are removed. A blank cell of a matched
+row keeps the stored value (a blank 涉及的审批事项 keeps the links), （清空） clears it.
 """
 import re
 from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
+from permits.kernel.history import rows_create, rows_update
 from permits.kernel.importing.base import Column, SpreadsheetImporter, clean_text, to_halfwidth
 from permits.kernel.exporting import unescape_formula
+from permits.kernel.importing.cells import CLEAR, FieldChange, cells_merge, is_blank, values_apply
 from permits.models import PermitCatalogue, PermitItem
-from permits.catalogue.models import ITEM_CODE_RE
+from permits.catalogue.rules import is_item_code
 from permits.kernel.diff import normalise_name
 from permits.kernel.selectors import city_region, current_published
 
@@ -20,7 +21,6 @@ from .models import IntermediaryService
 from .selectors import SERVICE_COLUMNS
 
 _REF_SPLIT = re.compile(r"[；;\n\r]+")
-_CODE = re.compile(ITEM_CODE_RE)
 # "名称（00016421300Y）": the form the export writes; the code decides.
 _NAME_WITH_CODE = re.compile(r"^(?P<name>.*?)\s*[（(]\s*(?P<code>[0-9]{11}[Yy])\s*[)）]$")
 
@@ -48,6 +48,10 @@ UPDATE_FIELDS = ("name", "department", *TEXT_FIELDS[1:], *CHOICE_FIELDS)
 def allowed_text(values):
     # Quoted, because a value such as “市级、县级” contains the list separator itself.
     return "".join(f"“{value}”" for value in values)
+
+
+def _allowed(key):
+    return [value for value, _label in IntermediaryService._meta.get_field(key).choices]
 
 
 def _fold(text):
@@ -114,7 +118,7 @@ class IntermediaryImporter(SpreadsheetImporter):
         for text in parts:
             folded = _fold(text).upper()
             matched = _NAME_WITH_CODE.match(to_halfwidth(text))
-            if _CODE.match(folded):
+            if is_item_code(folded):
                 found = [by_code[folded]] if folded in by_code else []
             elif matched and matched["code"].upper() in by_code:
                 found = [by_code[matched["code"].upper()]]
@@ -133,24 +137,22 @@ class IntermediaryImporter(SpreadsheetImporter):
     def choice(self, record, key):
         field = IntermediaryService._meta.get_field(key)
         text = record[key]
-        allowed = [value for value, _label in field.choices]
-        if not text:
-            self.problem(record.row, self.headers[key], f"不能为空；可选值：{allowed_text(allowed)}")
-            return None
+        if is_blank(text) or text is CLEAR:
+            return text  # kept, or refused by required_missing / cleared_required
         folded = _fold(text)
-        for value in allowed:
+        for value, _label in field.choices:
             if folded == _fold(value):
                 return value
         alias = CHOICE_ALIASES.get(key, {}).get(folded)
         if alias:
             return alias
-        self.problem(record.row, self.headers[key], f"“{text}”不是可选值；可选值：{allowed_text(allowed)}")
+        self.problem(record.row, self.headers[key], f"“{text}”不是可选值；可选值：{allowed_text(_allowed(key))}")
         return None
 
     def text(self, record, key):
         value = record[key]
         limit = IntermediaryService._meta.get_field(key).max_length
-        if limit and len(value) > limit:
+        if isinstance(value, str) and limit and len(value) > limit:
             self.problem(record.row, self.headers[key], f"内容过长：{len(value)} 个字，最多 {limit} 个字")
         return value
 
@@ -165,6 +167,16 @@ class IntermediaryImporter(SpreadsheetImporter):
                     others = "、".join(f"第{r}行" for r in rows if r != row)
                     self.problem(row, self.headers["seq"], f"序号“{seq}”重复（与{others}相同）")
 
+    def required_missing(self, row, values):
+        """A new service (its 序号 is not in the list yet) needs every required cell."""
+        if not values.get("name"):
+            self.problem(row, self.headers["name"], "不能为空")
+        if values.get("department") is None and not values.get("department_cell"):
+            self.problem(row, self.headers["department"], "不能为空")
+        for key in CHOICE_FIELDS:
+            if is_blank(values.get(key)):
+                self.problem(row, self.headers[key], f"不能为空；可选值：{allowed_text(_allowed(key))}")
+
     # ---- the build ----
     def parse(self, record, target):
         values = {"seq": record["seq"]}
@@ -172,65 +184,89 @@ class IntermediaryImporter(SpreadsheetImporter):
             p.row == record.row and p.column == self.headers["seq"] for p in self.problems
         ):
             self.problem(record.row, self.headers["seq"], "不能为空")
-        if not record["name"]:
-            self.problem(record.row, self.headers["name"], "不能为空")
+        for key in ("seq", "name", "department", *CHOICE_FIELDS):
+            if record[key] is CLEAR:
+                self.problem(record.row, self.headers[key], "不能清空")
+        values["name"] = record["name"]
         for key in TEXT_FIELDS:
             values[key] = self.text(record, key)
-        values["department"] = self.department(record.row, self.headers["department"], record["department"])
+        values["department_cell"] = record["department"]
+        values["department"] = (self.department(record.row, self.headers["department"], record["department"])
+                                if record["department"] else None)
         for key in CHOICE_FIELDS:
             values[key] = self.choice(record, key)
         # Raw cell: clean_text would fold the line breaks that may separate references.
-        values["permit_items"] = self.permit_items(record.row, record.raw.get("permit_items"), target)
+        # A blank cell keeps the links; the marker removes them all.
+        cell = record.raw.get("permit_items")
+        if record["permit_items"] is CLEAR:
+            values["permit_items"] = []
+        elif is_blank(record["permit_items"]):
+            values["permit_items"] = None
+        else:
+            values["permit_items"] = self.permit_items(record.row, cell, target)
         return values
 
     def build(self, records, target, summary):
         self.check_duplicates(records)
         parsed = [(record, self.parse(record, target)) for record in records]
+        existing = {s.seq: s for s in IntermediaryService.objects.filter(edition=target).select_related("department")}
+        for record, values in parsed:
+            if values["seq"] not in existing:
+                self.required_missing(record.row, values)
         if self.problems:
             return
-        existing = {s.seq: s for s in IntermediaryService.objects.filter(edition=target).select_related("department")}
         old_links = defaultdict(set)
         through = IntermediaryService.permit_items.through
         for service_id, item_id in through.objects.filter(intermediaryservice__edition=target).values_list(
             "intermediaryservice_id", "permititem_id"
         ):
             old_links[service_id].add(item_id)
+        item_names = {}
+        if any(old_links.values()):
+            item_names = {i.pk: f"{i.code} {i.name}" for i in PermitItem.objects.filter(
+                pk__in=set().union(*old_links.values())).only("code", "name")}
 
         seqs = {values["seq"] for _record, values in parsed}
         removed = [s for seq, s in existing.items() if seq not in seqs]
         to_create, to_update, relink, links = [], [], [], []
+        links_label = str(IntermediaryService._meta.get_field("permit_items").verbose_name)
         for record, values in parsed:
             items = values.pop("permit_items")
+            values.pop("department_cell")
             service = existing.get(values["seq"])
             if service is None:
-                service = IntermediaryService(edition=target, **values)
+                service = IntermediaryService(edition=target, **cells_merge(IntermediaryService, None, values)[0])
+                items = items or []
                 to_create.append(service)
                 links.append((service, items))
-                action, changed = "新增", []
+                action, changes = "新增", []
+                shown_items = [f"{i.code} {i.name}" for i in items]
             else:
-                changed = [
-                    str(IntermediaryService._meta.get_field(k).verbose_name)
-                    for k, v in values.items() if getattr(service, k) != v
-                ]
-                if changed:
-                    for key, value in values.items():
-                        setattr(service, key, value)
+                merged, changes = cells_merge(IntermediaryService, service, values)
+                if changes:
+                    values_apply(service, merged)
                     to_update.append(service)
-                if {i.pk for i in items} != old_links.get(service.pk, set()):
-                    changed.append(str(IntermediaryService._meta.get_field("permit_items").verbose_name))
+                before = old_links.get(service.pk, set())
+                if items is not None and {i.pk for i in items} != before:
+                    old_text = "；".join(sorted(item_names.get(pk, str(pk)) for pk in before)) or "（空）"
+                    new_text = "；".join(f"{i.code} {i.name}" for i in items)
+                    changes.append(FieldChange("permit_items", links_label, old_text, new_text, cleared=not items))
                     relink.append(service.pk)
                     links.append((service, items))
-                action = "更新" if changed else "不变"
+                    shown_items = [f"{i.code} {i.name}" for i in items]
+                else:
+                    shown_items = sorted(item_names.get(pk, str(pk)) for pk in before)
+                action = "更新" if changes else "不变"
             summary.preview.append({
-                "row": record.row, "action": action, "changed": changed, "seq": values["seq"],
-                "name": values["name"], "department": values["department"].name,
-                "commissioner": values["commissioner"], "fee_nature": values["fee_nature"],
-                "level": values["level"], "permit_items": [f"{i.code} {i.name}" for i in items],
+                "row": record.row, "action": action, "changed": [c.label for c in changes], "changes": changes,
+                "seq": service.seq, "name": service.name, "department": service.department.name,
+                "commissioner": service.commissioner, "fee_nature": service.fee_nature, "level": service.level,
+                "permit_items": shown_items,
             })
         for service in removed:
             summary.preview.append({
-                "row": None, "action": "删除", "changed": [], "seq": service.seq, "name": service.name,
-                "department": service.department.name, "commissioner": service.commissioner,
+                "row": None, "action": "删除", "changed": [], "changes": [], "seq": service.seq,
+                "name": service.name, "department": service.department.name, "commissioner": service.commissioner,
                 "fee_nature": service.fee_nature, "level": service.level, "permit_items": [],
             })
         summary.removed = len(removed)
@@ -239,12 +275,10 @@ class IntermediaryImporter(SpreadsheetImporter):
         if removed:
             IntermediaryService.objects.filter(pk__in=[s.pk for s in removed]).delete()
         if to_update:
-            bulk_update_with_history(to_update, IntermediaryService, list(UPDATE_FIELDS), batch_size=500,
-                                     default_user=self.user)
+            rows_update(to_update, UPDATE_FIELDS, IntermediaryService, batch_size=500, user=self.user, history=not summary.dry_run)
         if relink:
             through.objects.filter(intermediaryservice__in=relink).delete()
-        if to_create:
-            bulk_create_with_history(to_create, IntermediaryService, batch_size=500, default_user=self.user)
+        rows_create(to_create, IntermediaryService, batch_size=500, user=self.user, history=not summary.dry_run)
         through.objects.bulk_create(
             [through(intermediaryservice_id=service.pk, permititem_id=item.pk)
              for service, items in links for item in items],

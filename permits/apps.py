@@ -18,7 +18,10 @@ class PermitsConfig(AppConfig):
     verbose_name = "行政许可与赋权"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from permits.catalogue import registration as catalogue
+        from permits.kernel.lock import lock_triggers_install
         from permits.kernel.access.roles import content_roles_register
         from permits.onething import registration as onething
         from permits.powers import registration as powers
@@ -27,4 +30,6 @@ class PermitsConfig(AppConfig):
         for package in (regions, catalogue, powers, onething):
             package.register()
         content_roles_register("permits")
+        # The edition lock's database triggers, reinstalled after every migrate (permits.kernel.lock).
+        post_migrate.connect(lock_triggers_install, sender=self, dispatch_uid="permits_lock_triggers")
         name_history_models_in_chinese()

@@ -23,6 +23,8 @@ from simple_history.models import HistoricalChanges
 from intermediaries.models import IntermediaryList
 from intermediaries.selectors import SERVICE_HEADERS, intermediary_export_rows
 from permits.kernel.exporting import write_csv
+from permits.kernel.history import rows_history_record
+from permits.kernel.lock import edition_lock_lifted
 from permits.models import AuditEvent, DelegatedPower, PermitCatalogue, PowerCatalogue
 from permits.catalogue.selectors.export import PERMIT_HEADERS, permit_export_rows
 from permits.powers.selectors import POWER_HEADERS, power_export_rows
@@ -177,17 +179,23 @@ def import_all(directory, *, user=None):
         raise NotEmpty("数据库中已有目录数据，import_all 只能导入到空数据库。")
     apps.get_model("portal", "SiteProfile")._base_manager.all().delete()
     counts = {}
-    for model in backup_models():
-        label = model._meta.label_lower
-        path = root / f"data/{label}.json"
-        if not path.exists():
-            continue
-        count = 0
-        # Raw saves: the rows come back exactly as exported (published editions included).
-        for obj in serializers.deserialize("json", path.read_text(encoding="utf-8")):
-            obj.save()
-            count += 1
-        counts[label] = count
+    # A restore puts rows back into published editions: the one writer besides seeding that lifts the lock.
+    with edition_lock_lifted():
+        for model in backup_models():
+            label = model._meta.label_lower
+            path = root / f"data/{label}.json"
+            if not path.exists():
+                continue
+            restored = []
+            # Raw saves: the rows come back exactly as exported (published editions included).
+            for obj in serializers.deserialize("json", path.read_text(encoding="utf-8")):
+                obj.object.skip_history_when_saving = True  # its many-to-many links would add a second row
+                obj.save()
+                del obj.object.skip_history_when_saving
+                restored.append(obj.object)
+            # Raw saves send no history signal: each restored row gets its "+" history row here.
+            rows_history_record(restored, model, user=user)
+            counts[label] = len(restored)
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), backup_models()):
             cursor.execute(sql)

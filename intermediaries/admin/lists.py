@@ -30,7 +30,7 @@ class IntermediaryListAdmin(EditionAdmin):
     import_help = _("文件即完整清单：按“序号”更新已有事项，新增的序号将被添加，文件中没有的序号将被删除。"
                     "先预览，确认后才写入。")
     preview_headers = (_("行号"), _("操作"), _("序号"), _("中介服务事项名称"), _("审批部门"), _("委托方"),
-                       _("收费性质"), _("层级"), _("涉及的审批事项"), _("变更内容"))
+                       _("收费性质"), _("层级"), _("涉及的审批事项"))
 
     @admin.display(description=_("操作"))
     def tools(self, obj):
@@ -61,8 +61,7 @@ class IntermediaryListAdmin(EditionAdmin):
 
     def preview_row(self, entry):
         return [entry["row"], entry["action"], entry["seq"], entry["name"], entry["department"],
-                entry["commissioner"], entry["fee_nature"], entry["level"], "；".join(entry["permit_items"]),
-                "、".join(entry["changed"])]
+                entry["commissioner"], entry["fee_nature"], entry["level"], "；".join(entry["permit_items"])]
 
     def import_done_url(self, edition):
         return self.rows_url(edition)

@@ -4,15 +4,16 @@ Published and archived editions, and every row below them, are shown read-only.
 Lifecycle, import with preview and export come from permits.kernel.admin.editions.
 """
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from permits.models import HandlingItem, Level, Material, PermitCatalogue, PermitItem, SubItem
-from permits.catalogue.selectors.export import permit_export_spec, permit_template_spec
+from permits.catalogue.selectors.export import PERMIT_NOTES, permit_export_spec, permit_template_spec
 from permits.catalogue.services.importing import catalogue_import
 
+from permits.catalogue import rules
 from permits.kernel.admin.base import LockedInlineMixin, ScopedAdmin
 from permits.kernel.admin.editions import EditionAdmin, ImportForm, count_column
 
@@ -67,7 +68,7 @@ class PermitCatalogueAdmin(EditionAdmin):
     import_title = _("导入行政许可事项清单")
     import_help = _("上传 xlsx 或 csv 文件，一行一个业务办理项，先预览将要新增和更新的内容，确认后再写入。"
                     "整个导入在一个事务中完成：有任何错误都不会写入。")
-    preview_headers = (_("行"), _("层级"), _("操作"), _("编码"), _("名称"), _("变化的字段"))
+    preview_headers = (_("行"), _("层级"), _("操作"), _("编码"), _("名称"))
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -79,13 +80,16 @@ class PermitCatalogueAdmin(EditionAdmin):
                                 dry_run=dry_run, user=user)
 
     def preview_row(self, entry):
-        return [entry["row"], entry["level"], entry["action"], entry["code"], entry["name"], "、".join(entry["changed"])]
+        return [entry["row"], entry["level"], entry["action"], entry["code"], entry["name"]]
 
     def export_spec(self, edition):
         return permit_export_spec(edition)
 
     def template_spec(self):
         return permit_template_spec()
+
+    def template_notes(self):
+        return [*super().template_notes(), *PERMIT_NOTES]
 
 
 # ---- rows below an edition: read-only under a non-draft edition through ScopedAdmin ----
@@ -99,8 +103,9 @@ class SubItemInlineFormSet(forms.BaseInlineFormSet):
             code = form.cleaned_data.get("code") if hasattr(form, "cleaned_data") else None
             if not code or form.cleaned_data.get("DELETE"):
                 continue
-            if item.code and not code.startswith(item.code[:11]):
-                form.add_error("code", f"子项编码应以事项编码的前11位“{item.code[:11]}”开头")
+            problem = rules.sub_item_outside_item(item.code, code)
+            if problem:
+                form.add_error("code", problem)
             if code in codes:
                 form.add_error("code", f"子项编码“{code}”重复")
             codes.add(code)
@@ -138,7 +143,7 @@ class PermitItemForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         code, edition = data.get("code"), data.get("edition") or getattr(self.instance, "edition", None)
-        if code and self.instance.pk and code[:11] != self.instance.code[:11] and self.instance.sub_items.exists():
+        if code and self.instance.pk and rules.item_prefix(code) != rules.item_prefix(self.instance.code) and self.instance.sub_items.exists():
             self.add_error("code", "已有子项时不能修改事项编码的前11位，请先调整子项。")
         if code and edition and PermitItem.objects.filter(edition=edition, code=code).exclude(pk=self.instance.pk).exists():
             self.add_error("code", f"本清单中已有事项编码“{code}”")
@@ -172,7 +177,7 @@ class PermitItemAdmin(ScopedAdmin):
         item = form.instance
         for sub in formset.save(commit=False):
             sub.edition_id = item.edition_id
-            sub.item_prefix = item.code[:11]
+            sub.item_prefix = rules.item_prefix(item.code)
             sub.save()
         for sub in formset.deleted_objects:
             sub.delete()
@@ -214,7 +219,7 @@ class SubItemForm(ChildRowForm):
         fields = "__all__"
 
     def code_prefix(self, parent):
-        return parent.code[:11]
+        return rules.item_prefix(parent.code)
 
 
 @admin.register(SubItem)
@@ -230,7 +235,7 @@ class SubItemAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.edition_id = obj.item.edition_id
-        obj.item_prefix = obj.item.code[:11]
+        obj.item_prefix = rules.item_prefix(obj.item.code)
         super().save_model(request, obj, form, change)
 
 
@@ -277,6 +282,14 @@ class HandlingItemAdmin(ScopedAdmin):
         obj.edition_id = obj.sub_item.edition_id
         obj.sub_item_code = obj.sub_item.code
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        warning = rules.full_online_asks_originals(obj.online_depth, obj.visits,
+                                                   obj.materials.values_list("name", "form"))
+        if warning:
+            self.message_user(request, warning, messages.WARNING)
 
 
 @admin.register(Material)

@@ -1,4 +1,5 @@
 """行政许可事项清单: edition → item 事项 → sub-item 子项 → handling item 业务办理项 → materials."""
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -6,11 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from permits.kernel.models.editions import Edition, EditionChild, EditionChildQuerySet
+from permits.catalogue import rules
+from permits.catalogue.rules import HANDLING_CODE_RE, ITEM_CODE_RE, SUB_ITEM_CODE_RE  # noqa: F401 (re-exported)
 from permits.regions.models import Department, Region
-
-ITEM_CODE_RE = r"^[0-9]{11}Y$"
-SUB_ITEM_CODE_RE = r"^[0-9]{12}$"
-HANDLING_CODE_RE = r"^[0-9]{14}$"
 
 item_code_validator = RegexValidator(ITEM_CODE_RE, _("事项编码应为11位数字加字母Y，例如 00016421300Y"))
 sub_item_code_validator = RegexValidator(SUB_ITEM_CODE_RE, _("子项编码应为12位数字"))
@@ -123,7 +122,7 @@ class SubItem(EditionChild):
 
     def save(self, *args, **kwargs):
         if self.item_id and not self.item_prefix:
-            self.item_prefix = self.item.code[:11]
+            self.item_prefix = rules.item_prefix(self.item.code)
         super().save(*args, **kwargs)
 
     def __str__(self):
@@ -199,6 +198,12 @@ class HandlingItem(EditionChild):
             ),
         ]
 
+    def clean(self):
+        super().clean()
+        problem = rules.promised_over_statutory(self.statutory_days, self.promised_days)
+        if problem:
+            raise ValidationError({"promised_days": problem})
+
     def save(self, *args, **kwargs):
         if self.sub_item_id and not self.sub_item_code:
             self.sub_item_code = self.sub_item.code
@@ -242,8 +247,11 @@ class Material(EditionChild):
         return self.handling_item.edition
 
     def _check_editable(self):
+        from permits.kernel.lock import lock_lifted
         from permits.kernel.models.editions import LOCKED_STATUSES, EditionLocked
 
+        if lock_lifted():
+            return
         status = PermitCatalogue._base_manager.filter(
             handling_items__pk=self.handling_item_id
         ).values_list("status", flat=True).first()

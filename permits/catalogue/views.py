@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_safe
 
-from permits.catalogue.models import HANDLING_CODE_RE, ITEM_CODE_RE
+from permits.catalogue import rules
 from permits.catalogue.selectors import catalogue as sel, permit_list
 from permits.catalogue.selectors.export import permit_export_spec
 from permits.kernel.exporting import export_response
@@ -20,8 +20,6 @@ from permits.kernel.registry import item_section_namespaces, item_sections
 from permits.catalogue.services.open_data import GZIP_FORMATS, RETRY_AFTER, StillWriting, open_data_file, open_data_stamp
 
 
-ITEM_CODE = re.compile(ITEM_CODE_RE.replace("$", r"\Z"))
-HANDLING_CODE = re.compile(HANDLING_CODE_RE.replace("$", r"\Z"))
 
 
 def _published_or_404():
@@ -148,7 +146,7 @@ def government_service_ld(request, item):
 @public_cache("permits", more=item_section_namespaces)
 @require_safe
 def item_detail(request, code):
-    if not ITEM_CODE.match(code):
+    if not rules.is_item_code(code):
         raise Http404(_("事项编码格式不正确"))
     edition = _published_or_404()
     item = sel.permit_item_detail(edition, code)
@@ -166,7 +164,7 @@ def item_detail(request, code):
 @public_cache("permits")
 @require_safe
 def guide(request, code):
-    if not HANDLING_CODE.match(code):
+    if not rules.is_handling_code(code):
         raise Http404(_("业务办理项编码格式不正确"))
     edition = _published_or_404()
     handling = sel.handling_guide(edition, code)

@@ -12,6 +12,8 @@ from permits.models import (
     EditionStatus, HandlingItem, Material, OnlineDepth, PermitCatalogue, PermitItem, SubItem,
 )
 from permits.kernel.lifecycle import edition_publish
+from permits.catalogue.rules import item_prefix
+from permits.kernel.lock import edition_lock_lifted
 
 from . import guide
 from .plan import ITEMS_2023, ItemPlan, SubPlan, catalogue_plan
@@ -106,10 +108,10 @@ class BlockWriter:
             place = (f"新余市市民中心1楼{department.name}窗口（新余市渝水区仙来西大道1号）"
                      if own else guide.place(plan.department))
             for s, sub_plan in enumerate(plan.subs, start=1):
-                sub_code = code[:11] + str(s)
+                sub_code = item_prefix(code) + str(s)
                 sub_name = sub_plan.name.replace(plan.name, name, 1)
                 sub = SubItem(
-                    edition=self.edition, item=item, item_prefix=code[:11], seq=s, code=sub_code, name=sub_name,
+                    edition=self.edition, item=item, item_prefix=item_prefix(code), seq=s, code=sub_code, name=sub_name,
                     approval_level="市级" if "市级" in level else "县级", exercise_level=level,
                     accepting_level=level,
                     first_review="县（区）行政审批局" if "县级" in level and rng.random() < 0.3 else "",
@@ -204,7 +206,7 @@ def seed_permit_catalogues(city, departments, *, scale=1, log=lambda message: No
         if item_code(block, 0) in present:
             continue
         # Benchmark blocks are appended to the edition as it stands, published or not (seeding only).
-        with transaction.atomic():
+        with edition_lock_lifted():
             added += writer.write(plans, block=block, name_suffix=f"（第{block + 1}组）" if block else "")
         reset_queries()  # with DEBUG on, the logged bulk INSERTs of many blocks would pile up in memory
     if edition.status == EditionStatus.DRAFT:

@@ -46,6 +46,7 @@ class ExportSpec:
     document: Callable[[], object] | None = None  # the JSON document
     json_chunks: Callable[[], Iterable[str]] | None = None  # or the JSON text in pieces, for large lists
     formats: tuple = FORMATS
+    notes: list | None = None  # rows of a second sheet 说明 (import templates: how to fill the file)
 
 
 def escape_formula(value):
@@ -77,8 +78,12 @@ def write_csv(headers, rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx_to(target, headers, rows, title="Sheet1"):
-    """An xlsx workbook to a path or binary stream (openpyxl's write-only mode streams rows)."""
+NOTES_SHEET = "说明"
+
+
+def write_xlsx_to(target, headers, rows, title="Sheet1", notes=None):
+    """An xlsx workbook to a path or binary stream (openpyxl's write-only mode streams rows); `notes`,
+    rows of text, become a second sheet 说明."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -87,12 +92,16 @@ def write_xlsx_to(target, headers, rows, title="Sheet1"):
     for row in rows:
         # Codes stay text so Excel keeps their leading zeros.
         sheet.append([escape_formula(v) for v in row])
+    if notes:
+        help_sheet = workbook.create_sheet(title=NOTES_SHEET)
+        for line in notes:
+            help_sheet.append([escape_formula(v) for v in (line if isinstance(line, (list, tuple)) else [line])])
     workbook.save(target)
 
 
-def write_xlsx(headers, rows, title="Sheet1") -> bytes:
+def write_xlsx(headers, rows, title="Sheet1", notes=None) -> bytes:
     buffer = io.BytesIO()
-    write_xlsx_to(buffer, headers, rows, title=title)
+    write_xlsx_to(buffer, headers, rows, title=title, notes=notes)
     return buffer.getvalue()
 
 
@@ -126,7 +135,7 @@ def export_bytes(spec, fmt) -> bytes:
     if fmt == "csv":
         return write_csv(spec.headers, spec.rows())
     if fmt == "xlsx":
-        return write_xlsx(spec.headers, spec.rows(), title=spec.sheet)
+        return write_xlsx(spec.headers, spec.rows(), title=spec.sheet, notes=spec.notes)
     return "".join(_json_chunks(spec)).encode("utf-8")
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from permits.kernel.access.audit import audit_record
 from permits.kernel.cache import cache_version_bump, namespaces_for_model
+from permits.kernel.history import acting_user, rows_create
 from permits.kernel.models.audit import AuditEvent
 from permits.kernel.models.editions import EditionStatus
 from permits.kernel.registry import edition_hooks
@@ -73,8 +74,10 @@ def edition_copy(edition, *, title=None, edition_label=None, user=None):
     copies = edition_hooks(model).copy
     if not copies:
         raise ImproperlyConfigured(f"{model._meta.label} 没有登记复制方法（permits.kernel.registry）。")
-    for copy in copies:
-        copy(edition, new)
+    # The copy hooks write in bulk through rows_copy, whose history rows name this user.
+    with acting_user(user):
+        for copy in copies:
+            copy(edition, new)
     audit_record(AuditEvent.Action.COPY, new, user, {"copied_from": edition.pk})
     return new
 
@@ -89,6 +92,5 @@ def rows_copy(rows, *, batch_size=500, **fields):
         for name, value in fields.items():
             setattr(row, name, value[getattr(row, f"{name}_id")] if isinstance(value, dict) else value)
         copies[old_pk] = row
-    if rows:
-        type(rows[0]).objects.bulk_create(rows, batch_size=batch_size)
+    rows_create(rows, batch_size=batch_size)
     return copies

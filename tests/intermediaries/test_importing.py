@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from intermediaries.models import IntermediaryService
 from intermediaries.selectors import SERVICE_HEADERS
 from intermediaries.services import intermediary_import, intermediary_import_message
+from permits.kernel.lock import edition_lock_lifted
 from permits.kernel.importing.errors import ImportFailed
 from permits.models import EditionStatus, ImportLog
 from permits.kernel.lifecycle import edition_publish
@@ -213,8 +214,9 @@ class ImportErrorTests(ImporterTestBase):
 
     def test_ambiguous_name_asks_for_code(self):
         twin = PermitItemFactory.build(edition=self.catalogue, department=self.dept, name=self.items[2].name)
-        # The catalogue is published (locked): insert the twin underneath the lock to build the case.
-        type(twin).objects.bulk_create([twin])
+        # The catalogue is published (locked): lift the lock, as a restore does, to build the case.
+        with edition_lock_lifted():
+            type(twin).objects.bulk_create([twin])
         data = csv_bytes([row(1, "甲", self.items[2].name, "新余市生态环境局")])
         self.assert_fails(data, "对应多个审批事项", self.items[2].code, "请改填事项编码")
 
@@ -249,3 +251,28 @@ class NoPublishedPermitCatalogueTests(TestCase):
         intermediary_import(csv_bytes([row(1, "项目申请报告编制", "", "新余市发展和改革委员会")]), "l.csv",
                             edition=self.target)
         self.assertEqual(IntermediaryService.objects.get().name, "项目申请报告编制")
+
+
+class SparseImportTests(ImporterTestBase):
+    """A blank cell of a service the file matches by 序号 keeps the stored value; （清空） clears it."""
+
+    def test_blank_keeps_fields_and_links_and_the_marker_clears(self):
+        before = IntermediaryService.objects.get(pk=self.kept.pk)
+        summary = intermediary_import(csv_bytes([{"序号": 1, "服务时限": "20个工作日", "备注": "（清空）"}]),
+                                      "list.csv", edition=self.target)
+        after = IntermediaryService.objects.get(pk=self.kept.pk)
+        self.assertEqual((after.name, after.department, after.commissioner, after.level, after.legal_basis),
+                         (before.name, before.department, before.commissioner, before.level, before.legal_basis))
+        self.assertEqual((after.time_limit, after.remarks), ("20个工作日", ""))
+        self.assertEqual(list(after.permit_items.all()), [self.items[0]])
+        # 备注 was already empty: clearing it is no change.
+        self.assertEqual([(c.label, c.old, c.new, c.cleared) for c in summary.preview[0]["changes"]],
+                         [("服务时限", "（空）", "20个工作日", False)])
+
+    def test_marker_removes_every_link(self):
+        summary = intermediary_import(csv_bytes([{"序号": 1, "涉及的审批事项": "（清空）"}]), "list.csv",
+                                      edition=self.target)
+        self.assertEqual(list(IntermediaryService.objects.get(pk=self.kept.pk).permit_items.all()), [])
+        change = summary.preview[0]["changes"][-1]
+        self.assertEqual((change.label, change.old, change.cleared),
+                         ("涉及的审批事项", f"{self.items[0].code} {self.items[0].name}", True))

@@ -179,3 +179,37 @@ class PowerImportTests(TestCase):
         DelegatedPowerFactory(edition=self.catalogue, department=self.nr, name="=HYPERLINK(1)", code="F1")
         body = write_csv(H, power_export_rows(powers_of(self.catalogue))).decode("utf-8-sig")
         self.assertIn("'=HYPERLINK(1)", body)
+
+
+class SparsePowerImportTests(TestCase):
+    """A blank cell of a power the file matches keeps the stored value; （清空） clears it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.dev = DepartmentFactory(name="新余市发展和改革委员会")
+        cls.catalogue = PowerCatalogueFactory(recipient=ZoneFactory())
+        cls.power = DelegatedPowerFactory(edition=cls.catalogue, seq=1, department=cls.dev, name="企业投资项目备案",
+                                          code="FG001", power_type=PowerType.CONFIRMATION, mode=PowerMode.DIRECT,
+                                          remarks="原备注")
+
+    def test_blank_cells_keep_and_the_marker_clears(self):
+        summary = power_catalogue_import(csv_bytes([["", "", "", "FG001", "", "委托", "（清空）"]]), "x.csv",
+                                         catalogue=self.catalogue)
+        self.power.refresh_from_db()
+        self.assertEqual((self.power.seq, self.power.department, self.power.name, self.power.power_type,
+                          self.power.mode, self.power.remarks),
+                         (1, self.dev, "企业投资项目备案", PowerType.CONFIRMATION, PowerMode.ENTRUSTED, ""))
+        self.assertEqual([(c.label, c.old, c.new, c.cleared) for c in summary.preview[0]["changes"]],
+                         [("赋权方式", "直接行使", "委托", False), ("备注", "原备注", "", True)])
+        history = self.power.history.order_by("-history_id").first()
+        self.assertEqual((history.history_type, history.mode), ("~", PowerMode.ENTRUSTED))
+
+    def test_a_new_power_needs_every_required_cell(self):
+        with self.assertRaises(ImportFailed) as caught:
+            power_catalogue_import(csv_bytes([["", "", "新事项", "FG009", "", "", ""], self.full_row()]), "x.csv",
+                                   catalogue=self.catalogue)
+        self.assertEqual([str(p).split("：")[0] for p in caught.exception.problems],
+                         ["第2行“序号”列", "第2行“实施部门”列", "第2行“事项类型”列", "第2行“赋权方式”列"])
+
+    def full_row(self):
+        return [1, "新余市发展和改革委员会", "企业投资项目备案", "FG001", "行政确认", "直接行使", "原备注"]

@@ -13,17 +13,19 @@ from intermediaries.models import IntermediaryList, IntermediaryService
 from permits.models import DelegatedPower, PermitCatalogue, PermitItem, PowerCatalogue, Region
 from permits.catalogue.selectors.export import PERMIT_HEADERS
 from permits.kernel.lifecycle import edition_copy, edition_publish
+from permits.kernel.lock import edition_lock_lifted
 from portal.backup import backup_models
 from reports.models import AnnualFigure, AnnualReport, ReportSection
 from tests.factories import DepartmentFactory, RegionFactory, build_catalogue
 
 
 def wipe():
-    """Empty every backed-up table (raw: published editions refuse ordinary deletes)."""
-    for model in reversed(backup_models()):
-        for field in model._meta.local_many_to_many:
-            field.remote_field.through._base_manager.all()._raw_delete("default")
-        model._base_manager.all()._raw_delete("default")
+    """Empty every backed-up table (raw, under the lifted lock: published editions refuse every delete)."""
+    with edition_lock_lifted():
+        for model in reversed(backup_models()):
+            for field in model._meta.local_many_to_many:
+                field.remote_field.through._base_manager.all()._raw_delete("default")
+            model._base_manager.all()._raw_delete("default")
 
 
 def read_tree(root):
@@ -68,7 +70,11 @@ class RoundTripTests(TestCase):
             counts = {m._meta.label_lower: m._base_manager.count() for m in backup_models()}
             wipe()
             self.assertEqual(PermitItem.objects.count(), 0)
+            history_before = {model: model.history.count() for model in (PermitItem, PermitCatalogue, IntermediaryService)}
             call_command("import_all", first, stdout=io.StringIO())
+            # Every restored row has its "+" history row.
+            for model, before in history_before.items():
+                self.assertEqual(model.history.count() - before, model._base_manager.count(), model.__name__)
             self.assertEqual({m._meta.label_lower: m._base_manager.count() for m in backup_models()}, counts)
             call_command("export_all", second, stdout=io.StringIO())
             self.assertEqual(read_tree(first), read_tree(second))

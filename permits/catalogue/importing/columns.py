@@ -4,7 +4,7 @@ import unicodedata
 
 from django.core.validators import URLValidator
 
-from permits.models import HandlingItem, OnlineDepth, PermitItem, Situation, SubItem
+from permits.models import HandlingItem, PermitItem, SubItem
 from permits.catalogue.selectors.export import PERMIT_COLUMNS
 
 
@@ -40,7 +40,6 @@ HANDLING_FIELDS = {
     "online_depth": "online_depth", "place": "place", "hours": "hours", "enquiry_phone": "enquiry_phone",
     "complaint_phone": "complaint_phone", "online_url": "online_url", "result_document": "result_document",
 }
-HANDLING_DEFAULTS = {"situation": Situation.NEW, "visits": 0, "online_depth": OnlineDepth.FULL, "fee": False}
 
 LINE_SPACES = re.compile(r"[ \t\u00a0\u3000\u200b\ufeff]+")
 MATERIAL_SPLIT = re.compile(r"[｜|]")

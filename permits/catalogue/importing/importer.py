@@ -3,14 +3,14 @@
 Every row is one handling item; items and sub-items are built from the rows. All rows are
 validated here before anything is written; PermitWriter then writes in bulk.
 """
-import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
 
 from permits.models import Material, OnlineDepth, Situation
-from permits.catalogue.models import HANDLING_CODE_RE, ITEM_CODE_RE, SUB_ITEM_CODE_RE
+from permits.catalogue import rules
 from permits.kernel.access.scope import user_departments
+from permits.kernel.importing.cells import CLEAR, is_blank
 
 from permits.kernel.exporting import unescape_formula
 from permits.kernel.importing.base import Column, SpreadsheetImporter
@@ -54,21 +54,25 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
     def validate(self, records):
         allowed = user_departments(self.user) if self.user is not None else None
         for record in records:
-            item_code = self.check_code(record, "item_code", ITEM_CODE_RE, 12, "11位数字加字母Y（如 00016421300Y）")
-            sub_code = self.check_code(record, "sub_code", SUB_ITEM_CODE_RE, 12, "12位数字")
-            handling_code = self.check_code(record, "handling_code", HANDLING_CODE_RE, 14, "14位数字")
-            if item_code and sub_code and not sub_code.startswith(item_code[:11]):
-                self.problem(record.row, HEADER["sub_code"],
-                             f"子项编码“{sub_code}”不属于事项“{item_code}”：应以事项编码的前11位“{item_code[:11]}”开头")
+            item_code = self.check_code(record, "item_code", rules.is_item_code, 12, rules.ITEM_CODE_RULE)
+            sub_code = self.check_code(record, "sub_code", rules.is_sub_item_code, 12, rules.SUB_ITEM_CODE_RULE)
+            handling_code = self.check_code(record, "handling_code", rules.is_handling_code, 14,
+                                            rules.HANDLING_CODE_RULE)
+            problem = rules.sub_item_outside_item(item_code, sub_code)
+            if problem:
+                self.problem(record.row, HEADER["sub_code"], problem)
                 sub_code = None
-            if sub_code and handling_code and not handling_code.startswith(sub_code):
-                self.problem(record.row, HEADER["handling_code"],
-                             f"业务办理项编码“{handling_code}”不属于子项“{sub_code}”：应以子项编码“{sub_code}”开头")
+            problem = rules.handling_outside_sub_item(sub_code, handling_code)
+            if problem:
+                self.problem(record.row, HEADER["handling_code"], problem)
                 handling_code = None
-            for key in ("item_name", "sub_name", "handling_name"):
-                if not record[key]:
-                    self.problem(record.row, HEADER[key], "不能为空")
-            department = self.department(record.row, HEADER["department"], record["department"])
+            # Names and the department may stay blank for a row that exists (the writer checks new rows).
+            for key in ("seq", "item_name", "sub_name", "handling_name", "department"):
+                if record.get(key) is CLEAR:
+                    self.problem(record.row, HEADER[key], "不能清空")
+            department = None
+            if record["department"]:
+                department = self.department(record.row, HEADER["department"], record["department"])
             if department is not None and allowed is not None and department.pk not in allowed:
                 self.problem(record.row, HEADER["department"], f"您无权导入部门“{department.name}”的事项")
             self.check_lengths(record)
@@ -89,13 +93,13 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
                     self.handlings[handling_code] = {"row": record.row, "sub_code": sub_code,
                                                      "values": values, "materials": materials}
 
-    def check_code(self, record, key, pattern, digits, rule):
+    def check_code(self, record, key, valid, digits, rule):
         code = record[key]
         header = HEADER[key]
         if not code:
-            self.problem(record.row, header, "不能为空")
+            self.problem(record.row, header, "不能为空" if code is not CLEAR else "编码不能清空")
             return None
-        if not re.fullmatch(pattern, code):
+        if not valid(code):
             self.problem(record.row, header, f"编码“{code}”格式不对：应为{rule}{code_hint(code, digits)}")
             return None
         return code
@@ -107,14 +111,18 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
                 self.problem(record.row, HEADER[key], f"内容过长：{len(value)} 个字，最多 {limit} 个字")
 
     def collect(self, bucket, code, record, fields, label, extra, check_department=None):
-        """Item and sub-item data repeats on every row of theirs: it must agree."""
-        values = {key: record[key] for key in fields if key in self.present}
+        """Item and sub-item data repeats on every row of theirs: the filled cells must agree."""
+        values = {key: record[key] for key in fields if key in self.present and not is_blank(record[key])}
         first = bucket.get(code)
         if first is None:
             bucket[code] = {"row": record.row, "values": values, **extra}
             return
+        if first.get("department") is None and check_department is not None:
+            first["department"] = check_department
         for key, value in values.items():
-            if first["values"].get(key) != value:
+            if key not in first["values"]:
+                first["values"][key] = value
+            elif first["values"].get(key) != value:
                 self.problem(record.row, HEADER[key],
                              f"与第{first['row']}行同一{label}（{code}）的“{HEADER[key]}”不一致："
                              f"“{first['values'].get(key)}”与“{value}”")
@@ -130,19 +138,16 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
             if key not in self.present:
                 continue
             value = record[key]
+            if is_blank(value) or value is CLEAR:
+                values[field] = value  # kept or cleared by cells_merge
+                continue
             if key == "situation":
-                if not value:
-                    value = Situation.NEW
-                elif value not in Situation.values:
+                if value not in Situation.values:
                     self.problem(record.row, HEADER[key],
                                  f"“{value}”不是有效的办理情形，应为：{'、'.join(Situation.values)}")
             elif key == "online_depth":
                 value = self.online_depth(record, value)
-            elif key == "visits" and value is None:
-                value = 0
-            elif key == "fee" and value is None:
-                value = False
-            elif key == "online_url" and value:
+            elif key == "online_url":
                 try:
                     url_validator(value)
                 except ValidationError:
@@ -151,8 +156,6 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
         return values
 
     def online_depth(self, record, value):
-        if not value:
-            return OnlineDepth.FULL
         by_label = {str(label): key for key, label in OnlineDepth.choices}
         if value in by_label:
             return by_label[value]
@@ -164,8 +167,10 @@ class PermitImporter(PermitWriter, SpreadsheetImporter):
 
     def materials(self, record):
         """One material per line: 名称｜必要或非必要｜形式｜份数｜来源｜备注 (only the name is required)."""
-        if "materials" not in self.present:
-            return None
+        if "materials" not in self.present or is_blank(record["materials"]):
+            return None  # keep every material
+        if record["materials"] is CLEAR:
+            return []
         result = []
         header = HEADER["materials"]
         forms = Material.Form.values

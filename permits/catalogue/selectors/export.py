@@ -110,3 +110,13 @@ def permit_template_spec():
     """The import template: the headers and one example row."""
     return ExportSpec(name="行政许可事项清单导入模板", slug="permit-catalogue-template", headers=PERMIT_HEADERS,
                       rows=lambda: [TEMPLATE_EXAMPLE], sheet="导入模板", version="template", formats=("csv", "xlsx"))
+
+
+PERMIT_NOTES = [
+    [""],
+    ["行政许可事项清单"],
+    ["一行一个业务办理项；事项编码、子项编码、业务办理项编码必填，用来对应已有的事项、子项和业务办理项。"],
+    ["申请材料：空白表示保留全部现有材料；填写了材料则以表中的材料替换该业务办理项的全部材料；"
+     "填写“（清空）”删除全部材料。每行一条：名称｜必要或非必要｜形式｜份数｜来源｜备注。"],
+    ["承诺办结时限不能超过法定办结时限；全程网办且到现场0次的业务办理项不宜要求只收原件的材料（预览时提醒）。"],
+]

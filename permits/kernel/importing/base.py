@@ -15,6 +15,7 @@ from permits.models import AuditEvent, Department, ImportLog
 from permits.kernel.access.audit import audit_record
 
 from permits.kernel.exporting import unescape_formula
+from permits.kernel.importing.cells import CLEAR, is_clear_marker
 from permits.kernel.importing.errors import ImportFailed, ImportProblem
 from permits.kernel.importing.formats import FormulaWithoutValue, read_sheets
 
@@ -76,7 +77,7 @@ class ImportSummary:
     updated: dict = field(default_factory=dict)
     dry_run: bool = False
     preview: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # ImportProblem the import accepts but staff should read
 
     def add(self, what, n=1, updated=False):
         bucket = self.updated if updated else self.created
@@ -93,7 +94,7 @@ class ImportSummary:
 
 
 TRUE_WORDS = {"是", "收费", "y", "yes", "true", "1", "√", "有"}
-FALSE_WORDS = {"否", "不收费", "免费", "n", "no", "false", "0", "无", ""}
+FALSE_WORDS = {"否", "不收费", "免费", "n", "no", "false", "0", "无"}
 
 
 class _DryRunRollback(Exception):
@@ -156,7 +157,8 @@ class SpreadsheetImporter:
             for key, pos in positions.items():
                 cell = self.checked_cell(offset, by_key[key], row[pos] if pos < len(row) else None)
                 raw[key] = cell
-                values[key] = self.convert(offset, by_key[key], cell)
+                # The clearing marker is read before any conversion, whatever the column's kind.
+                values[key] = CLEAR if is_clear_marker(cell) else self.convert(offset, by_key[key], cell)
             records.append(Record(offset, values, raw))
         if not records:
             raise ImportFailed([ImportProblem(None, None, "表格中没有数据行。")])
@@ -211,6 +213,8 @@ class SpreadsheetImporter:
             return int(number)
         if column.kind == "bool":
             word = to_halfwidth(text).lower()
+            if word == "":
+                return None  # blank keeps the stored value
             if word in TRUE_WORDS:
                 return True
             if word in FALSE_WORDS:

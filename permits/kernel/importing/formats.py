@@ -219,3 +219,16 @@ class ValueParser(WorkSheetParser):
             parts += [run.findtext(TEXT_TAG) or "" for run in inline.iterfind(RUN_TAG)]
             value = "".join(parts)
         return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": 0}
+
+
+def sparse_notes():
+    """What every import template says about blank cells and the clearing marker."""
+    from permits.kernel.importing.cells import CLEAR_MARKER
+
+    return [
+        ["填写规则"],
+        ["已有的行（按编码或序号对应）：空白单元格表示保留原有内容，只需填写要修改的单元格。"],
+        [f"要清空某一项，请在该单元格中填写“{CLEAR_MARKER}”（含括号）；名称、编码、部门等必填项不能清空。"],
+        ["新增的行：必填列都要填写，空白的可选列取默认值。"],
+        ["导入前会先预览：逐行列出每个将修改的字段（原值 → 新值）和将清空的字段，确认后才写入。"],
+    ]

@@ -16,7 +16,8 @@ class Command(BaseCommand):
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--edition", type=int, help="导入到这个草稿清单（编号）")
         target.add_argument("--new-edition", metavar="TITLE", help="新建一个市本级草稿清单并导入")
-        parser.add_argument("--dry-run", action="store_true", help="只检查并显示将要新增和更新的内容，不写入（-v 2 逐行列出）")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="只检查并逐行显示将要新增、修改（原值 → 新值）和清空的内容，不写入")
 
     def handle(self, *args, file, edition=None, new_edition=None, dry_run=False, **options):
         path = Path(file)
@@ -39,8 +40,12 @@ class Command(BaseCommand):
         prefix = "预览（未写入）：" if dry_run else "导入完成："
         where = f"《{summary.target}》" if summary.target is not None else f"《{new_edition}》"
         self.stdout.write(f"{prefix}{where}{summary.describe()}")
-        if verbosity < 2:
+        for warning in summary.warnings:
+            self.stdout.write(f"提醒：{warning}")
+        if not dry_run and verbosity < 2:
             return
+        # The same field-level preview as the admin: every change old → new, every cleared field.
         for entry in summary.preview:
-            changed = f"（{'、'.join(entry['changed'])}）" if entry["changed"] else ""
-            self.stdout.write(f"  第{entry['row']}行 {entry['action']}{entry['level']} {entry['code']} {entry['name']}{changed}")
+            self.stdout.write(f"  第{entry['row']}行 {entry['action']}{entry['level']} {entry['code']} {entry['name']}")
+            for change in entry.get("changes", ()):
+                self.stdout.write(f"      {change}")

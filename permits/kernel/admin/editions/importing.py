@@ -9,8 +9,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from permits.kernel.importing.cells import CLEAR_MARKER
 from permits.kernel.importing.errors import ImportFailed
-from permits.kernel.importing.formats import IMPORT_FORMATS, MAX_BYTES
+from permits.kernel.importing.formats import IMPORT_FORMATS, MAX_BYTES, sparse_notes
 from permits.models import EditionStatus
 from permits.kernel.exporting import export_response
 from permits.kernel.access.scope import user_departments
@@ -80,6 +81,10 @@ class EditionImportMixin:
     def preview_row(self, entry):
         return [entry.get(key, "") for key in ("row", "action", "code", "name")]
 
+    def preview_changes(self, entry):
+        """The entry's FieldChanges (old → new, cleared), shown in the last column."""
+        return entry.get("changes") or []
+
     def preview_unchanged(self, entry):
         return (entry.get("action") or entry.get("status")) == "不变"
 
@@ -94,6 +99,10 @@ class EditionImportMixin:
     def template_body(self, fmt):
         """Hook: the template's bytes when a catalogue builds a richer file; None lets the exporter write it."""
         return None
+
+    def template_notes(self):
+        """Rows of the template's 说明 sheet: the sparse-file rule every import shares, then the catalogue's own."""
+        return sparse_notes()
 
     def rows_url(self, edition):
         """The changelist of the rows of `edition` (`rows_changelist` is "<app_label>_<model>" of its rows)."""
@@ -166,8 +175,9 @@ class EditionImportMixin:
         if not self.has_view_permission(request):
             raise PermissionDenied
         body = self.template_body(fmt)
-        return export_response(request, self.template_spec(), fmt, body=None if body is None else lambda: body,
-                               max_age=None)
+        spec = self.template_spec()
+        spec.notes = self.template_notes()
+        return export_response(request, spec, fmt, body=None if body is None else lambda: body, max_age=None)
 
     def _export_one(self, request, queryset, fmt):
         editions = list(queryset[:2])
@@ -222,12 +232,15 @@ class EditionImportMixin:
         token = upload_stash(request, self.model, data, filename=upload.name[:200],
                              edition=target.pk if target else None, options=options)
         entries = self.preview_entries(summary)
-        changed = [self.preview_row(e) for e in entries if not self.preview_unchanged(e)]
+        rows = [{"cells": self.preview_row(e), "changes": self.preview_changes(e), "unchanged": self.preview_unchanged(e)}
+                for e in entries]
+        changed = [row for row in rows if not row["unchanged"]]
         context.update(
             form=None, summary=summary, token=token, file_name=upload.name, description=self.import_description(summary),
             target=target or options.get("new_edition_title", ""), new_edition=target is None,
             preview_headers=self.preview_headers, preview=changed[:PREVIEW_LIMIT], preview_more=len(changed) > PREVIEW_LIMIT,
-            preview_limit=PREVIEW_LIMIT, unchanged=[self.preview_row(e) for e in entries if self.preview_unchanged(e)],
+            preview_limit=PREVIEW_LIMIT, unchanged=[row for row in rows if row["unchanged"]],
+            warnings=[str(w) for w in summary.warnings], clear_marker=CLEAR_MARKER,
         )
 
     def _import_confirm(self, request, edition, drafts, context):
