@@ -17,7 +17,8 @@ class IntermediariesConfig(AppConfig):
         from .selectors import published_services
         from .services import intermediary_list_copy_children
 
-        edition_hooks_register("intermediaries.intermediarylist", copy=intermediary_list_copy_children)
+        edition_hooks_register("intermediaries.intermediarylist", copy=intermediary_list_copy_children,
+                               kind="intermediaries")
         cache_namespace_register("intermediaries", editions=("intermediaries.intermediarylist",))
         catalogue_roles_register("intermediaries.intermediarylist", rows=("intermediaries.intermediaryservice",))
         content_roles_register("intermediaries")

@@ -190,6 +190,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Open-data files are written by `manage.py open_data_build` in a process of its own (publish, first download).
 OPEN_DATA_BACKGROUND = env_bool("PORTAL_OPEN_DATA_BACKGROUND", True)
+# Four eyes: whoever last changed or submitted a draft may not publish it (off only for a one-person office).
+PORTAL_FOUR_EYES = env_bool("PORTAL_FOUR_EYES", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

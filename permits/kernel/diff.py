@@ -104,3 +104,160 @@ def _pair(result, old, new, compare, get, name):
         result.changed.append((old, new, changed))
     else:
         result.kept.append((old, new))
+
+
+# ---- edition_diff: the same matching, level by level down a catalogue (items → … → materials) ----
+
+@dataclass(frozen=True)
+class DiffLevel:
+    """One level of a catalogue as a catalogue describes it (registered as `diff=` in permits.kernel.registry).
+
+    `rows(edition, names)` returns dicts (at least "pk", the code and name fields, `parent` and `names`);
+    `fields` maps compared field → Chinese label; `public` names those shown to citizens; `display` maps a
+    field to a function making its value readable; `group` names the field grouping top-level rows."""
+
+    key: str
+    label: str
+    rows: object
+    fields: dict
+    public: tuple = ()
+    parent: str | None = None
+    code: str = "code"
+    name: str = "name"
+    display: dict = field(default_factory=dict)
+    group: str | None = None
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowChange:
+    level: str
+    label: str
+    status: str  # "added" | "removed" | "changed" | "kept" (kept rows appear only as parents of changes)
+    old: dict | None
+    new: dict | None
+    fields: list = field(default_factory=list)
+    children: list = field(default_factory=list)
+
+    @property
+    def row(self):
+        return self.new if self.new is not None else self.old
+
+    @property
+    def code(self):
+        return self.row.get("code", "")
+
+    @property
+    def name(self):
+        return self.row.get("name", "")
+
+
+@dataclass
+class EditionDiff:
+    levels: list  # [(key, label)], top level first
+    groups: list  # [(group name, [RowChange of the top level])]
+    counts: dict  # {level key: {"label", "added", "removed", "changed"}}
+
+    @property
+    def total(self):
+        return sum(c["added"] + c["removed"] + c["changed"] for c in self.counts.values())
+
+    def as_json(self):
+        def entry(change):
+            return {"level": change.level, "status": change.status, "code": change.code, "name": change.name,
+                    "fields": [{"field": f.label, "old": f.old, "new": f.new} for f in change.fields],
+                    "children": [entry(c) for c in change.children]}
+        return {"counts": self.counts,
+                "groups": [{"group": name, "changes": [entry(c) for c in rows]} for name, rows in self.groups]}
+
+
+def _shown(level, name, value):
+    if name in level.display:
+        return str(level.display[name](value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else str(value)
+
+
+def edition_diff(old_edition, new_edition, levels, *, public=False, group=None):
+    """The whole difference between two editions at every level of `levels` (top level first).
+
+    Rows of each level match within their matched parent (by code, then normalised name); the children of
+    an added or removed row are added or removed with it. One query per level and edition. `public` keeps
+    only the fields citizens read; `group` keeps only top-level rows whose group field equals it."""
+    loaded = {}
+    for level in levels:
+        names = level.public if public else tuple(level.fields)
+        loaded[level.key] = (
+            list(level.rows(old_edition, names)) if old_edition is not None else [],
+            list(level.rows(new_edition, names)),
+        )
+    children = {}  # (level key, side, parent pk) → rows
+    for level in levels:
+        if level.parent:
+            for side, rows in enumerate(loaded[level.key]):
+                for row in rows:
+                    children.setdefault((level.key, side, row["parent"]), []).append(row)
+    below = {level.parent: level for level in levels if level.parent}
+    counts = {level.key: {"label": level.label, "added": 0, "removed": 0, "changed": 0} for level in levels}
+
+    def whole(level, row, side, status):
+        """An added or removed row with everything below it."""
+        counts[level.key][status] += 1
+        change = RowChange(level.key, level.label, status, row if side == 0 else None, row if side == 1 else None)
+        child = below.get(level.key)
+        if child is not None:
+            change.children = [whole(child, r, side, status) for r in children.get((child.key, side, row["pk"]), ())]
+        return change
+
+    def compare(level, old_rows, new_rows):
+        names = level.public if public else tuple(level.fields)
+        result = catalogue_diff(old_rows, new_rows, compare=names, code=level.code, name=level.name)
+        changes = []
+        child = below.get(level.key)
+        for old, new, changed in result.retained:
+            fields = [FieldChange(str(level.fields[f]), _shown(level, f, old.get(f)), _shown(level, f, new.get(f)))
+                      for f in changed]
+            change = RowChange(level.key, level.label, "changed" if fields else "kept", old, new, fields)
+            if fields:
+                counts[level.key]["changed"] += 1
+            if child is not None:
+                change.children = compare(child, children.get((child.key, 0, old["pk"]), []),
+                                          children.get((child.key, 1, new["pk"]), []))
+            if fields or change.children:
+                changes.append(change)
+        changes += [whole(level, row, 1, "added") for row in result.added]
+        changes += [whole(level, row, 0, "removed") for row in result.removed]
+        return changes
+
+    top = next(level for level in levels if not level.parent)
+    old_top, new_top = loaded[top.key]
+    if group is not None and top.group:
+        old_top = [r for r in old_top if r.get(top.group) == group]
+        new_top = [r for r in new_top if r.get(top.group) == group]
+    grouped = {}
+    for change in compare(top, old_top, new_top):
+        grouped.setdefault(change.row.get(top.group, "") if top.group else "", []).append(change)
+    return EditionDiff(levels=[(level.key, level.label) for level in levels], groups=sorted(grouped.items()), counts=counts)
+
+
+def model_fields(model, names):
+    """{field name: verbose name} and {field name: display of its choices} for a DiffLevel from `model`."""
+    labels, display = {}, {}
+    for name in names:
+        f = model._meta.get_field(name.split("__")[0])
+        if "__" in name:
+            f = f.related_model._meta.get_field(name.split("__")[1])
+            labels[name] = model._meta.get_field(name.split("__")[0]).verbose_name
+        else:
+            labels[name] = f.verbose_name
+        if f.choices:
+            choices = {k: str(v) for k, v in f.flatchoices}
+            display[name] = lambda value, choices=choices: choices.get(value, value)
+    return labels, display

@@ -6,7 +6,7 @@ from permits.kernel.registry import cache_namespace_register, edition_hooks_regi
 def register():
     from permits.powers.services import power_catalogue_copy_children
 
-    edition_hooks_register("permits.powercatalogue", copy=power_catalogue_copy_children)
+    edition_hooks_register("permits.powercatalogue", copy=power_catalogue_copy_children, kind="powers")
     cache_namespace_register(
         "powers", editions=("permits.powercatalogue",),
         watch=("permits.observationpoint", "permits.demonstrationsite"),

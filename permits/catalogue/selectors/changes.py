@@ -1,0 +1,69 @@
+"""What changed between two permit catalogue editions, at every level: built by permits.kernel.diff.edition_diff
+from the levels below (registered with the kernel) for the admin review page and the public changes page."""
+from django.core.cache import cache
+from django.db.models import F
+
+from permits.kernel.diff import DiffLevel, edition_diff, model_fields
+from permits.models import HandlingItem, Material, PermitItem, SubItem
+
+ITEM_FIELDS = ("name", "department__name", "implementing_bodies", "legal_basis", "remarks")
+SUB_FIELDS = ("name", "approval_level", "exercise_level", "accepting_level", "first_review")
+HANDLING_FIELDS = (
+    "name", "situation", "conditions", "procedure", "statutory_days", "promised_days", "fee", "fee_standard",
+    "fee_basis", "visits", "online_depth", "place", "hours", "enquiry_phone", "complaint_phone", "online_url",
+    "result_document",
+)
+MATERIAL_FIELDS = ("name", "required", "form", "copies", "source", "notes")
+# What citizens read on the public page: time limits, fees, visits, online depth, materials, place, legal basis.
+PUBLIC = {
+    "item": ("name", "department__name", "legal_basis"),
+    "sub": ("name",),
+    "handling": ("name", "statutory_days", "promised_days", "fee", "fee_standard", "visits", "online_depth",
+                 "place", "online_url"),
+    "material": ("name", "required", "form", "copies"),
+}
+
+
+def _items(edition, names):
+    return (PermitItem.objects.filter(edition=edition).order_by("seq", "pk")
+            .values("pk", "code", "name", "department__name", *names))
+
+
+def _subs(edition, names):
+    return (SubItem.objects.filter(edition=edition).order_by("item_id", "seq", "code")
+            .values("pk", "code", "name", *names, parent=F("item_id")))
+
+
+def _handlings(edition, names):
+    return (HandlingItem.objects.filter(edition=edition).order_by("sub_item_id", "seq", "code")
+            .values("pk", "code", "name", *names, parent=F("sub_item_id")))
+
+
+def _materials(edition, names):
+    return (Material.objects.filter(handling_item__edition=edition).order_by("handling_item_id", "seq", "pk")
+            .values("pk", "name", *names, parent=F("handling_item_id")))
+
+
+def _level(key, label, model, rows, names, parent=None, **extra):
+    labels, display = model_fields(model, names)
+    return DiffLevel(key, label, rows, labels, PUBLIC[key], parent=parent, display=display, **extra)
+
+
+def permit_diff_levels():
+    return [
+        _level("item", "事项", PermitItem, _items, ITEM_FIELDS, group="department__name"),
+        _level("sub", "子项", SubItem, _subs, SUB_FIELDS, parent="item"),
+        _level("handling", "业务办理项", HandlingItem, _handlings, HANDLING_FIELDS, parent="sub"),
+        _level("material", "申请材料", Material, _materials, MATERIAL_FIELDS, parent="handling"),
+    ]
+
+
+def permit_catalogue_diff(old, new, *, public=False, department=None):
+    """edition_diff of two permit catalogue editions; remembered while neither changes (their updated_at)."""
+    stamp = lambda e: f"{e.pk}.{e.updated_at.timestamp()}" if e is not None else "-"  # noqa: E731
+    key = f"permits:diff:{stamp(old)}:{stamp(new)}:{int(public)}:{department or ''}"
+    found = cache.get(key)
+    if found is None:
+        found = edition_diff(old, new, permit_diff_levels(), public=public, group=department)
+        cache.set(key, found, 3600)
+    return found
