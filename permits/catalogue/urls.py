@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from permits.catalogue import views as catalogue
+from permits.catalogue import changes_views as changes, edition_views as editions, views as catalogue
 
 
 class ExportFormat:
@@ -19,7 +19,11 @@ app_name = "permits"
 
 urlpatterns = [
     path("", catalogue.item_list, name="item.list"),
-    path("changes/", catalogue.changes, name="changes"),
+    path("changes/", changes.changes, name="changes"),
+    path("changes.json", changes.changes_json, name="changes.json"),
+    path("changes.atom", changes.EditionFeed(), name="changes.feed"),
+    path("editions/<str:label>/guide/<str:code>/", editions.edition_guide, name="edition.guide"),
+    path("editions/<str:label>/<str:code>/", editions.edition_item, name="edition.item"),
     path("export.<export_format:fmt>", catalogue.export, name="export"),
     path("guide/<str:code>/", catalogue.guide, name="guide"),
     path("<str:code>/", catalogue.item_detail, name="item.detail"),

@@ -144,6 +144,7 @@ class RowChange:
     new: dict | None
     fields: list = field(default_factory=list)
     children: list = field(default_factory=list)
+    contains: list = field(default_factory=list)  # [(level label, rows)] below an added or removed row
 
     @property
     def row(self):
@@ -172,6 +173,7 @@ class EditionDiff:
         def entry(change):
             return {"level": change.level, "status": change.status, "code": change.code, "name": change.name,
                     "fields": [{"field": f.label, "old": f.old, "new": f.new} for f in change.fields],
+                    "contains": [{"level": label, "count": n} for label, n in change.contains],
                     "children": [entry(c) for c in change.children]}
         return {"counts": self.counts,
                 "groups": [{"group": name, "changes": [entry(c) for c in rows]} for name, rows in self.groups]}
@@ -208,12 +210,16 @@ def edition_diff(old_edition, new_edition, levels, *, public=False, group=None):
     counts = {level.key: {"label": level.label, "added": 0, "removed": 0, "changed": 0} for level in levels}
 
     def whole(level, row, side, status):
-        """An added or removed row with everything below it."""
+        """An added or removed row; what it holds is counted (per level, and in `contains`), not listed."""
         counts[level.key][status] += 1
         change = RowChange(level.key, level.label, status, row if side == 0 else None, row if side == 1 else None)
-        child = below.get(level.key)
-        if child is not None:
-            change.children = [whole(child, r, side, status) for r in children.get((child.key, side, row["pk"]), ())]
+        rows, child = [row], below.get(level.key)
+        while child is not None:
+            rows = [r for parent in rows for r in children.get((child.key, side, parent["pk"]), ())]
+            counts[child.key][status] += len(rows)
+            if rows:
+                change.contains.append((child.label, len(rows)))
+            child = below.get(child.key)
         return change
 
     def compare(level, old_rows, new_rows):

@@ -24,14 +24,14 @@ class EditionHooks:
     """copy(source, target) copies the rows below an edition; prepare_publish(edition) runs inside the
     publishing transaction; after_publish(edition) once it has committed; warnings(edition) and
     errors(edition) give Chinese messages (errors block publishing, warnings are shown before it);
-    diff is the list of permits.kernel.diff.DiffLevel that describes what the edition holds."""
+    diff(old, new, public=False, group=None) returns the permits.kernel.diff.EditionDiff of two editions."""
 
     copy: list = field(default_factory=list)
     prepare_publish: list = field(default_factory=list)
     after_publish: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     errors: list = field(default_factory=list)
-    diff: list | None = None
+    diff: Callable | None = None
 
 
 _edition_hooks: dict[str, EditionHooks] = {}
@@ -46,7 +46,7 @@ def edition_hooks_register(model, *, copy=None, prepare_publish=None, after_publ
         if func is not None and func not in getattr(hooks, name):
             getattr(hooks, name).append(func)
     if diff is not None:
-        hooks.diff = list(diff)
+        hooks.diff = diff
     if kind is not None:
         _edition_kinds[kind] = _label(model)
 

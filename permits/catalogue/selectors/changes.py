@@ -1,10 +1,14 @@
 """What changed between two permit catalogue editions, at every level: built by permits.kernel.diff.edition_diff
 from the levels below (registered with the kernel) for the admin review page and the public changes page."""
+import datetime
+
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import Count, F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from permits.kernel.diff import DiffLevel, edition_diff, model_fields
-from permits.models import HandlingItem, Material, PermitItem, SubItem
+from permits.models import EditionStatus, HandlingItem, Material, PermitCatalogue, PermitItem, Region, SubItem
 
 ITEM_FIELDS = ("name", "department__name", "implementing_bodies", "legal_basis", "remarks")
 SUB_FIELDS = ("name", "approval_level", "exercise_level", "accepting_level", "first_review")
@@ -67,3 +71,24 @@ def permit_catalogue_diff(old, new, *, public=False, department=None):
         found = edition_diff(old, new, permit_diff_levels(), public=public, group=department)
         cache.set(key, found, 3600)
     return found
+
+
+def diff_departments(old, new):
+    """The names of the departments with items in either edition, sorted (the public filter's choices)."""
+    return sorted(set(PermitItem.objects.filter(edition__in=[e for e in (old, new) if e is not None])
+                      .order_by().values_list("department__name", flat=True).distinct()))
+
+
+def published_history(limit=20):
+    """The city's published and archived editions, newest first, with their item counts (one query)."""
+    editions = list(
+        PermitCatalogue.objects.filter(status__in=(EditionStatus.PUBLISHED, EditionStatus.ARCHIVED),
+                                       region_id__in=Region.objects.city().values("pk")[:1])
+        .annotate(n_items=Count("items")).order_by(Coalesce("published_on", "created_at__date").desc(), "-pk")[:limit])
+    for edition in editions:
+        edition.published_at = edition.updated_at if edition.published_on is None else _midday(edition.published_on)
+    return editions
+
+
+def _midday(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))

@@ -133,15 +133,6 @@ class EditionImportMixin:
             *super().get_urls(),
         ]
 
-    def _url(self, name, *args):
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
-
-    def _edition(self, request, pk):
-        edition = self.get_queryset(request).filter(pk=pk).first() if pk < 2**63 else None
-        if edition is None or not self.has_view_permission(request, edition):
-            raise Http404(_("没有找到该记录。"))
-        return edition
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         obj = self.get_object(request, object_id)
