@@ -7,10 +7,11 @@ from tests.factories import (
 )
 
 
-def build_pair(*, publisher=None):
+def build_pair(*, publisher=None, extra=0):
     """(published 2023年版, draft 2024年版) of the city. The draft, against the published edition:
     - 00000000001Y 食品经营许可 (市场监管局): handling 00000000001101 承诺办结时限 3 → 2, its material
       营业执照 原件 → 电子件, a new material 承诺书;
+    - `extra` unchanged items (with a sub-item, a handling item and a material each) in both;
     - 00000000002Y 药品零售许可 (市场监管局): 设定和实施依据 changed; sub-item 000000000022 removed;
     - 00000000003Y 建设工程消防验收 (住建局): removed; 00000000004Y 城镇污水排入排水管网许可 (住建局): added."""
     market = DepartmentFactory(name="新余市市场监督管理局")
@@ -30,6 +31,10 @@ def build_pair(*, publisher=None):
     fire = PermitItemFactory(edition=published, seq=3, code="00000000003Y", name="建设工程消防验收",
                              department=housing, legal_basis="《消防法》")
     SubItemFactory(item=fire, seq=1, name="建设工程消防验收")
+    for n in range(extra):
+        item = PermitItemFactory(edition=published, seq=10 + n, code=f"{900 + n:011d}Y", department=market)
+        handling = HandlingItemFactory(sub_item=SubItemFactory(item=item), place="新余市民中心")
+        MaterialFactory(handling_item=handling)
     edition_publish(published, user=publisher)
 
     draft = edition_copy(published, title="新余市行政许可事项清单（2024年版）", edition_label="2024年版")
