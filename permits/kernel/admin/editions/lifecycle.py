@@ -118,7 +118,7 @@ class EditionAdminMixin:
         errors, warnings = edition_problems(edition)
         refusals = [m for m in (four_eyes_refusal(edition, request.user),) if m]
         if edition.status != EditionStatus.SUBMITTED:
-            refusals.append(_("《%(edition)s》当前状态为“%(status)s”，只有待审核的%(noun)s可以发布。") % {
+            refusals.append(_("《%(edition)s》当前状态为“%(status)s”，不能发布：只有待审核的%(noun)s可以发布。") % {
                 "edition": edition, "status": edition.get_status_display(), "noun": self.edition_noun})
         if request.method == "POST" and not (errors or refusals):
             try:
