@@ -49,7 +49,7 @@ def edition_problems(edition):
     hooks = edition_hooks(model)
     errors = [str(m) for check in hooks.errors for m in check(edition)]
     warnings = [str(m) for check in hooks.warnings for m in check(edition)]
-    scope = {model.scope_field: getattr(edition, model.scope_field)}
+    scope = {model.scope_field: getattr(edition, f"{model.scope_field}_id")}
     if model._base_manager.filter(status=EditionStatus.PUBLISHED, title=edition.title, **scope).exclude(
             pk=edition.pk).exists():
         warnings.append(f"标题《{edition.title}》与现行发布版本相同，请确认是否需要修改标题。")
@@ -108,7 +108,7 @@ def _publish(edition, *, user, published_on, require_submitted):
         raise ValidationError(
             f"《{edition}》当前状态为“{locked.get_status_display()}”，不能发布。"
         )
-    scope = {model.scope_field: getattr(edition, model.scope_field)}
+    scope = {model.scope_field: getattr(edition, f"{model.scope_field}_id")}
     previous = list(model._base_manager.select_for_update().filter(
         status=EditionStatus.PUBLISHED, **scope
     ).exclude(pk=edition.pk))

@@ -94,7 +94,7 @@ class EditionAdminMixin:
     def edition_diff(self, edition):
         """(published edition it would replace, EditionDiff or None when the catalogue registered no diff)."""
         model = type(edition)
-        previous = current_published(model, scope=getattr(edition, model.scope_field))
+        previous = current_published(model, scope=getattr(edition, f"{model.scope_field}_id"))
         if previous is not None and previous.pk == edition.pk:
             previous = edition.copied_from if getattr(edition, "copied_from_id", None) else None
         differ = edition_hooks(model).diff
