@@ -208,7 +208,7 @@ class SeedDemoTests(TestCase):
         text = out.getvalue()
         self.assertIn("http://127.0.0.1:8000/admin/", text)
         self.assertIn(PASSWORD, text)
-        for username in ("admin_sys", "admin_sec", "auditor", "reviewer", "editor_scjg", "editor_report"):
+        for username in ("admin_sys", "admin_sec", "auditor", "reviewer", "reviewer2", "editor_scjg", "editor_report"):
             self.assertIn(username, text)
         for role in roles.ALL_ROLES:
             self.assertIn(role, text)
