@@ -267,3 +267,21 @@ def model_fields(model, names):
             choices = {k: str(v) for k, v in f.flatchoices}
             display[name] = lambda value, choices=choices: choices.get(value, value)
     return labels, display
+
+
+def rows_diff(key, label, model, fields, *, public=None, group="department__name", edition="edition"):
+    """The registered `diff` of a catalogue with one level of rows (`model`, linked by `edition`): compared
+    `fields` (all for the reviewer, `public` for citizens), top-level rows grouped by `group`."""
+    labels, display = model_fields(model, fields)
+
+    def rows(catalogue, names):
+        values = dict.fromkeys(("pk", "name", group, *names))
+        if any(f.name == "code" for f in model._meta.fields):
+            values["code"] = None
+        return model.objects.filter(**{edition: catalogue}).order_by("seq", "pk").values(*values)
+
+    level = DiffLevel(key, label, rows, labels, tuple(public or fields), display=display, group=group)
+
+    def diff(old, new, *, public=False, group=None):
+        return edition_diff(old, new, [level], public=public, group=group)
+    return diff
