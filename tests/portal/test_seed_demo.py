@@ -191,8 +191,12 @@ class SeedDemoTests(TestCase):
 
     def test_one_demo_account_per_role(self):
         User = get_user_model()
+        # One account per role, and two reviewers so that four eyes can be tried.
+        expected = {role: 1 for role in roles.ALL_ROLES} | {roles.REVIEWER: 2}
         for role in roles.ALL_ROLES:
-            self.assertEqual(User.objects.filter(groups__name=role, is_staff=True).count(), 1, role)
+            self.assertEqual(User.objects.filter(groups__name=role, is_staff=True).count(), expected[role], role)
+        self.assertEqual(set(User.objects.filter(groups__name=roles.REVIEWER).values_list("username", flat=True)),
+                         {"reviewer", "reviewer2"})
         for user in User.objects.filter(groups__name__in=roles.SEPARATED_ROLES):
             self.assertEqual(user.groups.filter(name__in=roles.SEPARATED_ROLES).count(), 1)
         editor = User.objects.get(groups__name=roles.DEPARTMENT_EDITOR)

@@ -77,7 +77,7 @@ class EditionAdminMixin:
         ]
 
     def _url(self, name, *args):
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
+        return reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
 
     def _edition(self, request, pk):
         edition = self.get_queryset(request).filter(pk=pk).first() if pk < 2**63 else None
