@@ -1,6 +1,8 @@
 """What changed in the permit catalogue, for citizens: /permits/changes/ (HTML, filter by department),
 /permits/changes.json and an Atom feed of published editions. The diff is the kernel's edition_diff
 (permits.catalogue.selectors.changes), with the fields citizens read, old → new at every level."""
+from urllib.parse import quote
+
 from django.contrib.syndication.views import Feed
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_safe
 from permits.catalogue.selectors import catalogue as sel
 from permits.catalogue.selectors.changes import diff_departments, permit_catalogue_diff, published_history
 from permits.kernel.cache import public_cache
+from permits.kernel.diff import DIFF_PAGE_SIZE, page_number
 
 MAX_DEPARTMENT = 100
 
@@ -33,8 +36,12 @@ def _changes(request):
 @require_safe
 def changes(request):
     edition, previous, department, departments, diff = _changes(request)
+    page = pages = 1
+    if diff is not None:
+        diff, page, pages = diff.page(page_number(request.GET.get("page")), DIFF_PAGE_SIZE)
     return render(request, "permits/changes.html", {
         "edition": edition, "previous": previous, "diff": diff, "department": department,
+        "page": page, "pages": pages, "page_query": f"department={quote(department)}&" if department else "",
         "departments": departments, "unknown_department": bool(department) and department not in departments,
         "links": True, "old_label": previous.edition if previous else "",
     })

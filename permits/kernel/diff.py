@@ -58,12 +58,11 @@ def catalogue_diff(old_rows, new_rows, *, compare=(), code="code", name="name"):
     result = DiffResult()
     result._position = {id(row): i for i, row in enumerate(new_rows)}
     # Lists, not single rows: two old rows may share a name (or, in bad data, a code).
-    old_by_code, old_by_name = {}, {}
+    old_by_code = {}
     for row in old_rows:
         key = normalise_code(get(row, code))
         if key:
             old_by_code.setdefault(key, []).append(row)
-        old_by_name.setdefault(normalise_name(get(row, name)), []).append(row)
     matched = set()
 
     def take(candidates):
@@ -82,6 +81,11 @@ def catalogue_diff(old_rows, new_rows, *, compare=(), code="code", name="name"):
         else:
             pending.append(row)
     # Second pass by name, so a code match always wins over a name match.
+    old_by_name = {}
+    if pending:
+        for row in old_rows:
+            if id(row) not in matched:
+                old_by_name.setdefault(normalise_name(get(row, name)), []).append(row)
     for row in pending:
         old = take(old_by_name.get(normalise_name(get(row, name))))
         if old is not None:
@@ -144,7 +148,7 @@ class RowChange:
     new: dict | None
     fields: list = field(default_factory=list)
     children: list = field(default_factory=list)
-    contains: list = field(default_factory=list)  # [(level label, rows)] below an added or removed row
+    contains: list = field(default_factory=list)  # [(level label, rows, level key)] below an added or removed row
 
     @property
     def row(self):
@@ -165,6 +169,35 @@ class EditionDiff:
     groups: list  # [(group name, [RowChange of the top level])]
     counts: dict  # {level key: {"label", "added", "removed", "changed"}}
 
+    def only(self, group):
+        """The same diff limited to one group (e.g. a department), its counts recounted."""
+        groups = [(name, rows) for name, rows in self.groups if name == group]
+        counts = {key: {**c, "added": 0, "removed": 0, "changed": 0} for key, c in self.counts.items()}
+
+        def count(change):
+            if change.status in ("added", "removed"):
+                counts[change.level][change.status] += 1
+                for _label, n, key in change.contains:
+                    counts[key][change.status] += n
+            elif change.fields:
+                counts[change.level]["changed"] += 1
+            for child in change.children:
+                count(child)
+        for _name, rows in groups:
+            for change in rows:
+                count(change)
+        return EditionDiff(self.levels, groups, counts)
+
+    def page(self, number, size):
+        """(the groups holding top-level rows number·size … (number+1)·size, pages in all); counts unchanged."""
+        rows = [(name, change) for name, changes in self.groups for change in changes]
+        pages = max(1, -(-len(rows) // size))
+        number = min(max(1, number), pages)
+        grouped = {}
+        for name, change in rows[(number - 1) * size:number * size]:
+            grouped.setdefault(name, []).append(change)
+        return EditionDiff(self.levels, list(grouped.items()), self.counts), number, pages
+
     @property
     def total(self):
         return sum(c["added"] + c["removed"] + c["changed"] for c in self.counts.values())
@@ -173,7 +206,7 @@ class EditionDiff:
         def entry(change):
             return {"level": change.level, "status": change.status, "code": change.code, "name": change.name,
                     "fields": [{"field": f.label, "old": f.old, "new": f.new} for f in change.fields],
-                    "contains": [{"level": label, "count": n} for label, n in change.contains],
+                    "contains": [{"level": key, "count": n} for _label, n, key in change.contains],
                     "children": [entry(c) for c in change.children]}
         return {"counts": self.counts,
                 "groups": [{"group": name, "changes": [entry(c) for c in rows]} for name, rows in self.groups]}
@@ -187,12 +220,12 @@ def _shown(level, name, value):
     return "" if value is None else str(value)
 
 
-def edition_diff(old_edition, new_edition, levels, *, public=False, group=None):
+def edition_diff(old_edition, new_edition, levels, *, public=False):
     """The whole difference between two editions at every level of `levels` (top level first).
 
     Rows of each level match within their matched parent (by code, then normalised name); the children of
-    an added or removed row are added or removed with it. One query per level and edition. `public` keeps
-    only the fields citizens read; `group` keeps only top-level rows whose group field equals it."""
+    an added or removed row are counted with it. One query per level and edition. `public` keeps only the
+    fields citizens read (EditionDiff.only limits the result to one group)."""
     loaded = {}
     for level in levels:
         names = level.public if public else tuple(level.fields)
@@ -218,16 +251,25 @@ def edition_diff(old_edition, new_edition, levels, *, public=False, group=None):
             rows = [r for parent in rows for r in children.get((child.key, side, parent["pk"]), ())]
             counts[child.key][status] += len(rows)
             if rows:
-                change.contains.append((child.label, len(rows)))
+                change.contains.append((child.label, len(rows), child.key))
             child = below.get(child.key)
         return change
 
     def compare(level, old_rows, new_rows):
         names = level.public if public else tuple(level.fields)
-        result = catalogue_diff(old_rows, new_rows, compare=names, code=level.code, name=level.name)
-        changes = []
         child = below.get(level.key)
-        for old, new, changed in result.retained:
+        signature = [level.code, level.name, *names]
+        if [[r.get(f) for f in signature] for r in old_rows] == [[r.get(f) for f in signature] for r in new_rows]:
+            # The same rows in the same order (most of a copied edition): pair them as they stand.
+            retained = [(old, new, []) for old, new in zip(old_rows, new_rows)]
+            if child is None:
+                return []
+            added = removed = ()
+        else:
+            result = catalogue_diff(old_rows, new_rows, compare=names, code=level.code, name=level.name)
+            retained, added, removed = result.retained, result.added, result.removed
+        changes = []
+        for old, new, changed in retained:
             fields = [FieldChange(str(level.fields[f]), _shown(level, f, old.get(f)), _shown(level, f, new.get(f)))
                       for f in changed]
             change = RowChange(level.key, level.label, "changed" if fields else "kept", old, new, fields)
@@ -238,19 +280,17 @@ def edition_diff(old_edition, new_edition, levels, *, public=False, group=None):
                                           children.get((child.key, 1, new["pk"]), []))
             if fields or change.children:
                 changes.append(change)
-        changes += [whole(level, row, 1, "added") for row in result.added]
-        changes += [whole(level, row, 0, "removed") for row in result.removed]
+        changes += [whole(level, row, 1, "added") for row in added]
+        changes += [whole(level, row, 0, "removed") for row in removed]
         return changes
 
     top = next(level for level in levels if not level.parent)
     old_top, new_top = loaded[top.key]
-    if group is not None and top.group:
-        old_top = [r for r in old_top if r.get(top.group) == group]
-        new_top = [r for r in new_top if r.get(top.group) == group]
     grouped = {}
     for change in compare(top, old_top, new_top):
         grouped.setdefault(change.row.get(top.group, "") if top.group else "", []).append(change)
-    return EditionDiff(levels=[(level.key, level.label) for level in levels], groups=sorted(grouped.items()), counts=counts)
+    return EditionDiff(levels=[(level.key, level.label) for level in levels], groups=sorted(grouped.items()),
+                       counts=counts)
 
 
 def model_fields(model, names):
@@ -282,6 +322,17 @@ def rows_diff(key, label, model, fields, *, public=None, group="department__name
 
     level = DiffLevel(key, label, rows, labels, tuple(public or fields), display=display, group=group)
 
-    def diff(old, new, *, public=False, group=None):
-        return edition_diff(old, new, [level], public=public, group=group)
+    def diff(old, new, *, public=False):
+        return edition_diff(old, new, [level], public=public)
     return diff
+
+
+DIFF_PAGE_SIZE = 50  # top-level rows per page of a diff (their children come with them)
+
+
+def page_number(value):
+    """A page parameter as a positive int; anything else is page 1."""
+    try:
+        return max(1, int(str(value or "1")[:9]))
+    except ValueError:
+        return 1

@@ -24,7 +24,7 @@ class EditionHooks:
     """copy(source, target) copies the rows below an edition; prepare_publish(edition) runs inside the
     publishing transaction; after_publish(edition) once it has committed; warnings(edition) and
     errors(edition) give Chinese messages (errors block publishing, warnings are shown before it);
-    diff(old, new, public=False, group=None) returns the permits.kernel.diff.EditionDiff of two editions."""
+    diff(old, new, public=False) returns the permits.kernel.diff.EditionDiff of two editions."""
 
     copy: list = field(default_factory=list)
     prepare_publish: list = field(default_factory=list)

@@ -42,8 +42,8 @@ class EditionDiffTests(TestCase):
     def test_added_and_removed_rows_count_what_they_hold(self):
         diff = permit_catalogue_diff(self.published, self.draft)
         rows = {c.code: c for _n, changes in diff.groups for c in changes}
-        self.assertEqual(rows["00000000004Y"].contains, [("子项", 1), ("业务办理项", 1)])
-        self.assertEqual(rows["00000000003Y"].contains, [("子项", 1)])
+        self.assertEqual(rows["00000000004Y"].contains, [("子项", 1, "sub"), ("业务办理项", 1, "handling")])
+        self.assertEqual(rows["00000000003Y"].contains, [("子项", 1, "sub")])
 
     def test_counts_per_level(self):
         counts = permit_catalogue_diff(self.published, self.draft).counts

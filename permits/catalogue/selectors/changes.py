@@ -63,14 +63,17 @@ def permit_diff_levels():
 
 
 def permit_catalogue_diff(old, new, *, public=False, department=None):
-    """edition_diff of two permit catalogue editions; remembered while neither changes (their updated_at)."""
+    """edition_diff of two permit catalogue editions (limited to one department's items if given).
+
+    Remembered without a timeout under both editions' stamps (pk and updated_at: every write into a draft
+    moves it, published and archived editions never change), so it is computed once per pair."""
     stamp = lambda e: f"{e.pk}.{e.updated_at.timestamp()}" if e is not None else "-"  # noqa: E731
-    key = f"permits:diff:{stamp(old)}:{stamp(new)}:{int(public)}:{department or ''}"
+    key = f"permits:diff:{stamp(old)}:{stamp(new)}:{int(public)}"
     found = cache.get(key)
     if found is None:
-        found = edition_diff(old, new, permit_diff_levels(), public=public, group=department)
-        cache.set(key, found, 3600)
-    return found
+        found = edition_diff(old, new, permit_diff_levels(), public=public)
+        cache.set(key, found, None)
+    return found.only(department) if department else found
 
 
 def diff_departments(old, new):

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from permits.kernel.diff import DIFF_PAGE_SIZE, page_number
 from permits.kernel.lifecycle import (
     edition_copy, edition_problems, edition_publish, edition_send_back, edition_submit, four_eyes_refusal,
 )
@@ -103,7 +104,11 @@ class EditionAdminMixin:
     def review_view(self, request, pk):
         edition = self._edition(request, pk)
         previous, diff = self.edition_diff(edition)
+        page = pages = 1
+        if diff is not None:
+            diff, page, pages = diff.page(page_number(request.GET.get("page")), DIFF_PAGE_SIZE)
         return self._page(request, edition, "admin/edition_review.html", previous=previous, diff=diff,
+                          page=page, pages=pages, page_query="",
                           title=format_html("审核：{}", edition),
                           publish_url=self._url("publish", pk) if self._may_publish(request, edition) else "")
 
