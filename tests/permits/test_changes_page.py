@@ -78,6 +78,12 @@ class ChangesPageTests(ChangesPageMixin, TestCase):
         self.assertEqual(codes, ["00000000004Y", "00000000003Y"])
         self.assertContains(response, '<option value="新余市住房和城乡建设局" selected>', html=False)
 
+    def test_bad_page_is_the_first(self):
+        for page in ("abc", "-1", "99999999999999999999", "2"):
+            with self.subTest(page=page):
+                response = self.client.get("/permits/changes/", {"page": page})
+                self.assertEqual((response.status_code, response.context["page"]), (200, 1))
+
     def test_unknown_department_is_an_empty_result(self):
         response = self.client.get("/permits/changes/", {"department": "不存在的局" * 30})
         self.assertEqual(response.status_code, 200)

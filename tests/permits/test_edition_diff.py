@@ -68,3 +68,25 @@ class EditionDiffTests(TestCase):
         # One query per level and edition, whatever the size.
         with self.assertNumQueries(8):
             permit_catalogue_diff(self.published, self.draft)
+
+
+class EditionDiffPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.published, cls.draft = build_pair()
+
+    def test_pages_keep_the_counts(self):
+        diff = permit_catalogue_diff(self.published, self.draft)
+        page, number, pages = diff.page(2, 1)
+        self.assertEqual((number, pages), (2, 4))
+        self.assertEqual([(g, [c.code for c in rows]) for g, rows in page.groups],
+                         [("新余市住房和城乡建设局", ["00000000003Y"])])
+        self.assertEqual(page.counts, diff.counts)
+        self.assertEqual(diff.page(99, 1)[1:], (4, 4))
+        self.assertEqual(diff.page(-3, 1)[1:], (1, 4))
+
+    def test_one_group_is_recounted(self):
+        market = permit_catalogue_diff(self.published, self.draft, department="新余市市场监督管理局")
+        self.assertEqual({k: (v["added"], v["removed"], v["changed"]) for k, v in market.counts.items()}, {
+            "item": (0, 0, 1), "sub": (0, 1, 0), "handling": (0, 0, 1), "material": (1, 0, 1),
+        })
