@@ -1,6 +1,8 @@
 """A published edition and its draft with a known set of changes at every level (written by hand)."""
+from permits.kernel.access import roles
 from permits.kernel.lifecycle import edition_copy, edition_publish
 from permits.models import HandlingItem, Material, PermitItem, SubItem
+from tests.portal.factories import make_staff
 from tests.factories import (
     DepartmentFactory, HandlingItemFactory, MaterialFactory, PermitCatalogueFactory, PermitItemFactory,
     SubItemFactory,
@@ -53,3 +55,11 @@ def build_pair(*, publisher=None, extra=0):
     sewage_sub = SubItemFactory(item=sewage, seq=1, name="城镇污水排入排水管网许可")
     HandlingItemFactory(sub_item=sewage_sub, seq=1, name="排水许可（新办）", place="新余市民中心一楼")
     return published, draft
+
+
+def review_staff(cls):
+    """Two reviewers and the 市场监管局's department editor of build_pair's data, set on the test class."""
+    cls.reviewer = make_staff("reviewer", roles.REVIEWER)
+    cls.reviewer2 = make_staff("reviewer2", roles.REVIEWER)
+    cls.market = cls.published.items.get(code="00000000001Y").department
+    cls.editor = make_staff("editor_scjg", roles.DEPARTMENT_EDITOR, departments=[cls.market])

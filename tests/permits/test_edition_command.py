@@ -11,7 +11,7 @@ from tests.factories import DepartmentFactory
 from tests.permits.command_helpers import run
 from tests.permits.factories_powers import DelegatedPowerFactory, PowerCatalogueFactory
 from tests.permits.importing_helpers import csv_bytes, row
-from tests.permits.review_data import build_pair
+from tests.permits.review_data import build_pair, review_staff
 from tests.portal.factories import make_staff
 
 
@@ -19,10 +19,7 @@ class EditionCommandTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.published, cls.draft = build_pair()
-        cls.reviewer = make_staff("reviewer", roles.REVIEWER)
-        cls.reviewer2 = make_staff("reviewer2", roles.REVIEWER)
-        market = cls.published.items.get(code="00000000001Y").department
-        cls.editor = make_staff("editor_scjg", roles.DEPARTMENT_EDITOR, departments=[market])
+        review_staff(cls)
         make_staff("auditor", roles.AUDIT_ADMIN)
 
     def status(self, edition):

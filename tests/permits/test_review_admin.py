@@ -7,7 +7,7 @@ from django.urls import reverse
 from permits.kernel.access import roles
 from permits.kernel.lifecycle import edition_copy, edition_publish, edition_submit
 from permits.models import AuditEvent, EditionStatus, HandlingItem, Material, PermitCatalogue
-from tests.permits.review_data import build_pair
+from tests.permits.review_data import build_pair, review_staff
 from tests.portal.factories import make_staff
 
 
@@ -19,10 +19,7 @@ class ReviewAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.published, cls.draft = build_pair()
-        cls.reviewer = make_staff("reviewer", roles.REVIEWER)
-        cls.reviewer2 = make_staff("reviewer2", roles.REVIEWER)
-        cls.market = cls.published.items.get(code="00000000001Y").department
-        cls.editor = make_staff("editor_scjg", roles.DEPARTMENT_EDITOR, departments=[cls.market])
+        review_staff(cls)
 
     def status(self):
         return PermitCatalogue.objects.get(pk=self.draft.pk).status

@@ -67,15 +67,18 @@ class EditionAdminMixin:
         return edition_copy(edition, user=user, title=title, edition_label=edition_label)
 
     # ---- review, publish confirmation and copy pages ----
-    def get_urls(self):
+    def edition_paths(self, *routes):
+        """Admin URL patterns from (route, view, name[, kwargs]), named "<app>_<model>_<name>"."""
         info = f"{self.opts.app_label}_{self.opts.model_name}"
-        wrap = self.admin_site.admin_view
-        return [
-            path("<int:pk>/review/", wrap(self.review_view), name=f"{info}_review"),
-            path("<int:pk>/publish/", wrap(self.publish_view), name=f"{info}_publish"),
-            path("<int:pk>/copy/", wrap(self.copy_view), name=f"{info}_copy"),
-            *super().get_urls(),
-        ]
+        return [path(route, self.admin_site.admin_view(view), *extra, name=f"{info}_{name}")
+                for route, view, name, *extra in routes]
+
+    def get_urls(self):
+        return [*self.edition_paths(
+            ("<int:pk>/review/", self.review_view, "review"),
+            ("<int:pk>/publish/", self.publish_view, "publish"),
+            ("<int:pk>/copy/", self.copy_view, "copy"),
+        ), *super().get_urls()]
 
     def _url(self, name, *args):
         return reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
