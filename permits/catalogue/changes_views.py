@@ -12,33 +12,32 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from permits.catalogue.selectors import catalogue as sel
-from permits.catalogue.selectors.changes import diff_departments, permit_catalogue_diff, published_history
+from permits.catalogue.selectors.changes import (
+    diff_departments, permit_catalogue_diff, permit_changes_page, published_history,
+)
 from permits.kernel.cache import public_cache
 from permits.kernel.diff import DIFF_PAGE_SIZE, page_number
 
 MAX_DEPARTMENT = 100
 
 
-def _changes(request):
-    """(edition, previous, department, departments, diff) for the published edition against the one it replaced."""
+def _editions(request):
+    """(edition in force, the one it replaced, the department asked for, the departments to choose from)."""
     edition = sel.published_permit_catalogue()
     previous = sel.previous_permit_catalogue(edition) if edition else None
     department = (request.GET.get("department") or "").strip()[:MAX_DEPARTMENT]
     departments = diff_departments(previous, edition) if previous else []
-    diff = None
-    if previous is not None:
-        # An unknown department gives an empty result, never an error.
-        diff = permit_catalogue_diff(previous, edition, public=True, department=department or None)
-    return edition, previous, department, departments, diff
+    return edition, previous, department, departments
 
 
 @public_cache("permits")
 @require_safe
 def changes(request):
-    edition, previous, department, departments, diff = _changes(request)
-    page = pages = 1
-    if diff is not None:
-        diff, page, pages = diff.page(page_number(request.GET.get("page")), DIFF_PAGE_SIZE)
+    edition, previous, department, departments = _editions(request)
+    diff, page, pages = None, 1, 1
+    if previous is not None:
+        diff, page, pages = permit_changes_page(previous, edition, public=True, department=department or None,
+                                                number=page_number(request.GET.get("page")), size=DIFF_PAGE_SIZE)
     return render(request, "permits/changes.html", {
         "edition": edition, "previous": previous, "diff": diff, "department": department,
         "page": page, "pages": pages, "page_query": f"department={quote(department)}&" if department else "",
@@ -71,7 +70,9 @@ def _edition_json(edition):
 @public_cache("permits")
 @require_safe
 def changes_json(request):
-    edition, previous, department, _departments, diff = _changes(request)
+    edition, previous, department, _departments = _editions(request)
+    # An unknown department gives an empty result, never an error.
+    diff = permit_catalogue_diff(previous, edition, public=True, department=department or None) if previous else None
     body = {"edition": _edition_json(edition), "previous": _edition_json(previous), "department": department or None,
             "counts": None, "groups": []}
     if diff is not None:

@@ -76,6 +76,18 @@ def permit_catalogue_diff(old, new, *, public=False, department=None):
     return found.only(department) if department else found
 
 
+def permit_changes_page(old, new, *, public=False, department=None, number=1, size=50):
+    """(one page of the diff, its number, pages in all), remembered on its own: a page is small, the whole
+    diff of two large editions is not (reading it back would cost more than rendering the page)."""
+    stamp = lambda e: f"{e.pk}.{e.updated_at.timestamp()}" if e is not None else "-"  # noqa: E731
+    key = f"permits:diffpage:{stamp(old)}:{stamp(new)}:{int(public)}:{number}:{size}:{department or ''}"
+    found = cache.get(key)
+    if found is None:
+        found = permit_catalogue_diff(old, new, public=public, department=department).page(number, size)
+        cache.set(key, found, None)
+    return found
+
+
 def diff_departments(old, new):
     """The names of the departments with items in either edition, sorted (the public filter's choices)."""
     return sorted(set(PermitItem.objects.filter(edition__in=[e for e in (old, new) if e is not None])
