@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from django.test import TestCase
+from django.urls import reverse
 
 from permits.kernel.access import roles
 from permits.models import AuditEvent, EditionStatus, ImportLog, PermitCatalogue, PowerCatalogue
@@ -99,6 +100,12 @@ class EditionCommandTests(TestCase):
         self.assertEqual(code, 0, err)
         new = PowerCatalogue.objects.get(pk=int(out.splitlines()[-1]))
         self.assertEqual((new.replaces, new.powers.count(), new.title), (old, 1, "新余高新区赋权目录（2025年版）"))
+        # The reviewer's page shows the powers diff old → new, from the kernel's diff.
+        new.powers.update(mode="委托")
+        self.client.force_login(self.reviewer2)
+        response = self.client.get(reverse("admin:permits_powercatalogue_review", args=[new.pk]))
+        self.assertEqual(response.context["diff"].counts["power"]["changed"], 1)
+        self.assertInHTML('<td class="diff-new"><ins>委托</ins></td>', response.content.decode())
 
 
 class ImportCommandUserTests(TestCase):
