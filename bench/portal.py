@@ -1,4 +1,6 @@
-"""Public portal timings: p50/p95 of list, search, item and guide pages, and the Traditional overhead.
+"""Public portal timings: p50/p95 of list, search, item and guide pages, and the Traditional overhead;
+the public changes page and the admin review page of a submitted draft (cold: the remembered diff dropped
+before every request; warm), with their query counts.
 
 Standalone: `python bench/portal.py`. Without DATABASE_URL it uses a temporary SQLite file; with one
 (e.g. PostgreSQL) it works in a throwaway test database next to it. Data: `seed_demo --scale 10` when
@@ -34,7 +36,8 @@ from django.test import Client  # noqa: E402
 
 SCALE = int(os.environ.get("BENCH_SCALE", "10"))
 RUNS = int(os.environ.get("BENCH_RUNS", "60"))
-TARGETS = {"list": 150, "search": 150, "item": 50}
+TARGETS = {"list": 150, "search": 150, "item": 50, "changes cold": 300, "changes warm": 300,
+           "review cold": 300, "review warm": 300}
 
 
 def build_catalogue(scale):
@@ -95,6 +98,54 @@ def timed(client, urls, cookies=None):
     return samples
 
 
+def review_and_changes(published):
+    """Times of /permits/changes/ and of the admin review page of a draft copied from `published` with a time
+    limit and a material form changed in 20 handling items, submitted by someone else; prints query counts."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db.models import F
+    from django.test.utils import CaptureQueriesContext
+
+    from permits.kernel.lifecycle import edition_copy, edition_submit
+    from permits.models import HandlingItem, Material
+
+    draft = edition_copy(published, title=f"{published.title}（基准测试草稿）", edition_label="bench")
+    changed = list(HandlingItem.objects.filter(edition=draft).order_by("pk").values_list("pk", flat=True)[:20])
+    HandlingItem.objects.filter(pk__in=changed).update(promised_days=F("promised_days") + 1)
+    Material.objects.filter(handling_item_id__in=changed).update(form=Material.Form.ELECTRONIC)
+    edition_submit(draft)
+    user = get_user_model().objects.create_superuser("bench-reviewer", password="Bench-Pass-2024!")
+    admin = Client()
+    admin.force_login(user)
+    review = f"/admin/permits/permitcatalogue/{draft.pk}/review/"
+    found = {}
+    for name, client, url in (("changes", Client(), "/permits/changes/"), ("review", admin, review)):
+        for mode in ("cold", "warm"):
+            samples = []
+            # A cold diff is computed once per pair of editions (then remembered): a few samples suffice.
+            for _ in range(5 if mode == "cold" else max(RUNS // 2, 10)):
+                if mode == "cold":
+                    cache.clear()
+                samples += _timed_one(client, url)
+            found[f"{name} {mode}"] = samples
+        for mode in ("cold", "warm"):
+            if mode == "cold":
+                cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            print(f"queries {name} {mode}: {len(queries)}")
+    return found
+
+
+def _timed_one(client, url):
+    # Unlike timed(), keeps the client's cookies (the admin session).
+    start = time.perf_counter()
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return [(time.perf_counter() - start) * 1000]
+
+
 def pct(samples, p):
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -149,6 +200,8 @@ def main():
         for url in urls:
             results[name] += timed(client, [url])
             hant[name] += timed(hant_client, [url], {"zh": "hant"})
+
+    results.update(review_and_changes(edition))
 
     print(f"{'page':<16}{'p50 ms':>9}{'p95 ms':>9}{'target p95':>12}")
     failed = []

@@ -14,10 +14,18 @@ class IntermediariesConfig(AppConfig):
             cache_namespace_register, edition_hooks_register, item_section_register,
         )
 
+        from permits.kernel.diff import rows_diff
+
+        from .models import IntermediaryService
         from .selectors import published_services
         from .services import intermediary_list_copy_children
 
-        edition_hooks_register("intermediaries.intermediarylist", copy=intermediary_list_copy_children)
+        edition_hooks_register(
+            "intermediaries.intermediarylist", copy=intermediary_list_copy_children, kind="intermediaries",
+            diff=rows_diff("service", "中介服务事项", IntermediaryService, (
+                "name", "department__name", "legal_basis", "providers", "provider_nature", "commissioner",
+                "fee_nature", "fee_basis", "time_limit", "level", "remarks")),
+        )
         cache_namespace_register("intermediaries", editions=("intermediaries.intermediarylist",))
         catalogue_roles_register("intermediaries.intermediarylist", rows=("intermediaries.intermediaryservice",))
         content_roles_register("intermediaries")

@@ -44,6 +44,8 @@ DEMO_ACCOUNTS = [
     ("admin_sec", roles.SECURITY_ADMIN, "安全管理员（演示）", ()),
     ("auditor", roles.AUDIT_ADMIN, "审计管理员（演示）", ()),
     ("reviewer", roles.REVIEWER, "审核发布员（演示）", ()),
+    # A second reviewer, so four eyes can be tried: whoever changed or submitted a draft does not publish it.
+    ("reviewer2", roles.REVIEWER, "审核发布员二（演示）", ()),
     ("editor_scjg", roles.DEPARTMENT_EDITOR, "市场监管局编辑（演示）", ("新余市市场监督管理局",)),
     ("editor_report", roles.REPORT_EDITOR, "报告编辑（演示）", ()),
     ("admin", None, "初始化超级用户（仅用于系统初始化，勿用于日常工作）", ()),

@@ -206,6 +206,8 @@ TASKS = {
         }[os.environ.get("PORTAL_TASKS_BACKEND", "database")],
     }
 }
+# Four eyes: whoever last changed or submitted a draft may not publish it (off only for a one-person office).
+PORTAL_FOUR_EYES = env_bool("PORTAL_FOUR_EYES", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -176,25 +176,6 @@ def guide(request, code):
     })
 
 
-@public_cache("permits")
-@require_safe
-def changes(request):
-    edition = sel.published_permit_catalogue()
-    previous = sel.previous_permit_catalogue(edition) if edition else None
-    diff = sel.permit_catalogue_changes(edition, previous) if previous else None
-    changed = []
-    if diff is not None:
-        from permits.models import PermitItem
-
-        labels = {f: str(PermitItem._meta.get_field(f.removesuffix("_id")).verbose_name)
-                  for f in sel.ITEM_COMPARE}
-        changed = [{"old": old, "new": new, "fields": [labels[f] for f in fields]}
-                   for old, new, fields in diff.changed]
-    return render(request, "permits/changes.html", {
-        "edition": edition, "previous": previous, "diff": diff, "changed": changed,
-    })
-
-
 # Open data: the exporter answers conditional requests before any file is opened.
 
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")

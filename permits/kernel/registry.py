@@ -4,7 +4,8 @@ The kernel names no catalogue and no floor above it: each one tells it here what
 of its editions is copied or published, which cache namespace its public pages live in, and which
 sections it adds to a permit item's page (as pretix's plugins answer `event_copy_data`).
 
-    edition_hooks_register("<app>.<edition model>", copy=..., prepare_publish=..., after_publish=...)
+    edition_hooks_register("<app>.<edition model>", copy=..., prepare_publish=..., after_publish=...,
+                           warnings=..., errors=..., diff=..., kind="<command-line name>")
     cache_namespace_register("<namespace>", editions=("<app>.<edition model>",), watch=(...))
     item_section_register("<key>", template=..., rows=..., namespace="<namespace>")
     page_section_register("<slot>", template=..., context=...)
@@ -22,25 +23,42 @@ def _label(model_or_label):
 @dataclass
 class EditionHooks:
     """copy(source, target) copies the rows below an edition; prepare_publish(edition) runs inside the
-    publishing transaction; after_publish(edition) once it has committed."""
+    publishing transaction; after_publish(edition) once it has committed; warnings(edition) and
+    errors(edition) give Chinese messages (errors block publishing, warnings are shown before it);
+    diff(old, new, public=False) returns the permits.kernel.diff.EditionDiff of two editions."""
 
     copy: list = field(default_factory=list)
     prepare_publish: list = field(default_factory=list)
     after_publish: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    diff: Callable | None = None
 
 
 _edition_hooks: dict[str, EditionHooks] = {}
+_edition_kinds: dict[str, str] = {}
 
 
-def edition_hooks_register(model, *, copy=None, prepare_publish=None, after_publish=None):
+def edition_hooks_register(model, *, copy=None, prepare_publish=None, after_publish=None, warnings=None,
+                           errors=None, diff=None, kind=None):
     hooks = _edition_hooks.setdefault(_label(model), EditionHooks())
-    for name, func in (("copy", copy), ("prepare_publish", prepare_publish), ("after_publish", after_publish)):
+    for name, func in (("copy", copy), ("prepare_publish", prepare_publish), ("after_publish", after_publish),
+                       ("warnings", warnings), ("errors", errors)):
         if func is not None and func not in getattr(hooks, name):
             getattr(hooks, name).append(func)
+    if diff is not None:
+        hooks.diff = diff
+    if kind is not None:
+        _edition_kinds[kind] = _label(model)
 
 
 def edition_hooks(model) -> EditionHooks:
     return _edition_hooks.get(_label(model), EditionHooks())
+
+
+def edition_kinds():
+    """{command-line name: model label} of the catalogues that registered a `kind`."""
+    return dict(_edition_kinds)
 
 
 # Cache namespaces: every public page depends on "site" (footer, departments) and on its own ones.

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from permits.models import DelegatedPower, DemonstrationSite, ObservationPoint, PowerCatalogue, Region
 from permits.powers.selectors import (
-    POWER_HEADERS, power_catalogue_diff, power_export_spec, power_template_spec,
+    POWER_HEADERS, power_catalogue_diff, power_export_spec, power_template_spec, powers_of,
 )
-from permits.powers.services import power_catalogue_copy, power_catalogue_import, power_import_description
+from permits.powers.services import power_catalogue_import, power_import_description
 
 from permits.kernel.admin.base import ScopedAdmin
 from permits.kernel.admin.editions import EditionAdmin, count_column
@@ -77,9 +77,6 @@ class PowerCatalogueAdmin(EditionAdmin):
         elif db_field.name == "replaces":
             kwargs["queryset"] = PowerCatalogue.objects.select_related("recipient")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def copy_edition(self, edition, *, user):
-        return power_catalogue_copy(edition, user=user)
 
     def import_run(self, data, filename, edition, options, *, dry_run, user):
         return power_catalogue_import(data, filename, catalogue=edition, dry_run=dry_run, user=user)

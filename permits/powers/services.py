@@ -1,13 +1,15 @@
 """Writes for delegated powers: import into a draft catalogue, copy a catalogue as its successor."""
-from django.db import transaction
-
 from permits.kernel.lifecycle import edition_copy, rows_copy
 from permits.models import DelegatedPower
 from permits.powers.importing import PowerImporter
 
 
 def power_catalogue_copy_children(source, target):
-    """Copy the powers of `source` into `target` (registered as the power catalogue's copy hook)."""
+    """Copy the powers of `source` into `target`, which replaces it once published (the copy hook)."""
+    target.replaces = source
+    target.effective_on = None
+    target.basis_number = ""
+    target.save(update_fields=["replaces", "effective_on", "basis_number", "updated_at"])
     rows_copy(list(DelegatedPower.objects.filter(edition=source).order_by("pk")), edition=target)
 
 
@@ -23,12 +25,6 @@ def power_import_description(summary):
     return f"{text}，删除赋权事项 {deleted} 个" if deleted else text
 
 
-@transaction.atomic
 def power_catalogue_copy(catalogue, *, user=None, title=None, edition_label=None):
-    """A new draft with the same powers that replaces `catalogue` once published."""
-    new = edition_copy(catalogue, title=title, edition_label=edition_label, user=user)
-    new.replaces = catalogue
-    new.effective_on = None
-    new.basis_number = ""
-    new.save(update_fields=["replaces", "effective_on", "basis_number", "updated_at"])
-    return new
+    """A new draft with the same powers that replaces `catalogue` once published (the copy hook sets it)."""
+    return edition_copy(catalogue, title=title, edition_label=edition_label, user=user)

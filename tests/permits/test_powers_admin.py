@@ -90,13 +90,18 @@ class PowerAdminTests(TestCase):
         self.assertEqual(self.draft.status, EditionStatus.SUBMITTED)
         response = self.action("action_submit", self.draft.pk)
         self.assertContains(response, "不是草稿，不能提交审核")
-        self.action("action_publish", self.draft.pk)
+        confirm = self.action("action_publish", self.draft.pk)
+        self.assertContains(confirm, "四眼原则")  # the admin submitted it: another reviewer publishes
+        self.client.force_login(get_user_model().objects.create_superuser("root2", password="Sup3r-Secret-Pass-2!"))
+        self.client.post(reverse("admin:permits_powercatalogue_publish", args=[self.draft.pk]))
         self.draft.refresh_from_db()
         self.assertEqual(self.draft.status, EditionStatus.PUBLISHED)
         self.fx.new.refresh_from_db()
         self.assertEqual(self.fx.new.status, EditionStatus.ARCHIVED)
-        self.action("action_copy", self.draft.pk)
+        self.client.post(reverse("admin:permits_powercatalogue_copy", args=[self.draft.pk]),
+                         {"title": "新余高新区赋权目录（第三版）", "edition": "2025年版"})
         copy = PowerCatalogue.objects.get(copied_from=self.draft)
+        self.assertEqual(copy.title, "新余高新区赋权目录（第三版）")
         self.assertEqual((copy.status, copy.replaces), (EditionStatus.DRAFT, self.draft))
         self.assertEqual(copy.powers.count(), 1)
 

@@ -275,11 +275,12 @@ class ChangesTests(TestCase):
         response = self.client.get(reverse("permits:changes"))
         self.assertEqual(response.status_code, 200)
         diff = response.context["diff"]
-        added = {row.code for row in diff.added}
+        top = [change for _group, changes in diff.groups for change in changes]
+        added = {c.code for c in top if c.status == "added"}
         self.assertIn(FOOD_CODE, added)
         self.assertEqual(len(added), 3)
-        self.assertEqual([row.code for row in diff.removed], ["00012345800Y"])
-        self.assertEqual([new.code for _, new, _ in diff.changed], ["00012345700Y"])
+        self.assertEqual([c.code for c in top if c.status == "removed"], ["00012345800Y"])
+        self.assertEqual([c.code for c in top if c.status == "changed"], ["00012345700Y"])
         self.assertContains(response, "食品摊贩登记")
         self.assertContains(response, "公共场所卫生许可（含游泳场所）")
         self.assertContains(response, "事项名称")

@@ -394,7 +394,10 @@ class DepartmentScopeTests(TestCase):
         self.client.force_login(self.editor)
         self.client.post(changelist, {"action": "action_submit", "_selected_action": [self.edition.pk]})
         self.client.force_login(self.reviewer)
-        self.client.post(changelist, {"action": "action_publish", "_selected_action": [self.edition.pk]})
+        # 发布 leads to the confirmation page; confirming there publishes.
+        response = self.client.post(changelist, {"action": "action_publish", "_selected_action": [self.edition.pk]})
+        self.assertRedirects(response, self.url("permitcatalogue", "publish", self.edition.pk))
+        self.client.post(self.url("permitcatalogue", "publish", self.edition.pk))
         self.edition.refresh_from_db()
         self.assertEqual(self.edition.status, EditionStatus.PUBLISHED)
         actions = list(AuditEvent.objects.filter(object_type="permits.PermitCatalogue", object_id=str(self.edition.pk)).order_by("id")

@@ -206,8 +206,12 @@ class SeedDemoTests(TestCase):
 
     def test_one_demo_account_per_role(self):
         User = get_user_model()
+        # One account per role, and two reviewers so that four eyes can be tried.
+        expected = {role: 1 for role in roles.ALL_ROLES} | {roles.REVIEWER: 2}
         for role in roles.ALL_ROLES:
-            self.assertEqual(User.objects.filter(groups__name=role, is_staff=True).count(), 1, role)
+            self.assertEqual(User.objects.filter(groups__name=role, is_staff=True).count(), expected[role], role)
+        self.assertEqual(set(User.objects.filter(groups__name=roles.REVIEWER).values_list("username", flat=True)),
+                         {"reviewer", "reviewer2"})
         for user in User.objects.filter(groups__name__in=roles.SEPARATED_ROLES):
             self.assertEqual(user.groups.filter(name__in=roles.SEPARATED_ROLES).count(), 1)
         editor = User.objects.get(groups__name=roles.DEPARTMENT_EDITOR)
@@ -223,7 +227,7 @@ class SeedDemoTests(TestCase):
         text = out.getvalue()
         self.assertIn("http://127.0.0.1:8000/admin/", text)
         self.assertIn(PASSWORD, text)
-        for username in ("admin_sys", "admin_sec", "auditor", "reviewer", "editor_scjg", "editor_report"):
+        for username in ("admin_sys", "admin_sec", "auditor", "reviewer", "reviewer2", "editor_scjg", "editor_report"):
             self.assertIn(username, text)
         for role in roles.ALL_ROLES:
             self.assertIn(role, text)

@@ -4,9 +4,8 @@ Every function runs a fixed number of queries whatever the size of the catalogue
 """
 from django.db.models import Prefetch
 
-from permits.models import EditionStatus, HandlingItem, Material, PermitCatalogue, PermitItem, SubItem
+from permits.models import EditionStatus, HandlingItem, Material, PermitCatalogue, PermitItem, Region, SubItem
 
-from permits.kernel.diff import catalogue_diff
 from permits.kernel.registry import item_sections
 from permits.kernel.selectors import current_published
 
@@ -15,10 +14,23 @@ def published_permit_catalogue():
     return current_published(PermitCatalogue)
 
 
-def permit_item_detail(edition, code):
-    """An item of `edition` with its sub-items, handling items and what the registered item-page
-    sections list (each section prefetches its own rows)."""
-    sections = [s.prefetch() for s in item_sections() if s.prefetch]
+def public_permit_catalogue(label):
+    """The published or archived city edition labelled `label` (e.g. 2022年版), the latest if several."""
+    return (PermitCatalogue.objects.filter(edition=label, status__in=(EditionStatus.PUBLISHED, EditionStatus.ARCHIVED),
+                                           region_id__in=Region.objects.city().values("pk")[:1])
+            .select_related("region").order_by("-published_on", "-pk").first())
+
+
+def edition_has_code(edition, code):
+    """Whether `edition` holds an item or a handling item with `code`."""
+    model = PermitItem if code.endswith("Y") else HandlingItem
+    return model.objects.filter(edition=edition, code=code).exists()
+
+
+def permit_item_detail(edition, code, *, sections=True):
+    """An item of `edition` with its sub-items, handling items and (unless `sections` is false) what the
+    registered item-page sections list (each section prefetches its own rows)."""
+    sections = [s.prefetch() for s in item_sections() if s.prefetch] if sections else []
     return (
         PermitItem.objects.filter(edition=edition, code=code)
         .select_related("department", "edition__region")
@@ -50,16 +62,6 @@ def previous_permit_catalogue(edition):
         PermitCatalogue.objects.filter(region_id=edition.region_id, status=EditionStatus.ARCHIVED)
         .exclude(pk=edition.pk).order_by("-published_on", "-pk").first()
     )
-
-
-ITEM_COMPARE = ("name", "department_id", "implementing_bodies", "legal_basis", "remarks")
-
-
-def permit_catalogue_changes(edition, previous):
-    """catalogue_diff of the items of two editions; departments loaded with the rows."""
-    old = PermitItem.objects.filter(edition=previous).select_related("department").order_by("seq", "pk")
-    new = PermitItem.objects.filter(edition=edition).select_related("department").order_by("seq", "pk")
-    return catalogue_diff(old, new, compare=ITEM_COMPARE)
 
 
 def permit_catalogue_counts(edition):

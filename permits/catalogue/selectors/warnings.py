@@ -4,7 +4,7 @@
 or "warning" (the reviewer may publish over it); link is the admin page where the row is fixed. The
 checks are those of permits.catalogue.rules, run over the whole edition in four queries.
 """
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from permits.catalogue import rules
@@ -55,3 +55,37 @@ def edition_warnings(edition):
             if warning:
                 found.append((WARNING, f"{label}：{warning}", link))
     return sorted(found, key=lambda entry: entry[0] != ERROR)
+
+
+
+# The publish confirmation's summary: one line per kind of problem, with a count and the first codes.
+SHOWN = 10  # codes named per warning; the count says how many more
+
+
+def _codes(queryset):
+    return list(queryset.order_by("code").values_list("code", flat=True)[:SHOWN + 1])
+
+
+def _message(text, queryset):
+    count = queryset.count()
+    if not count:
+        return None
+    codes = _codes(queryset)
+    listed = "、".join(codes[:SHOWN]) + ("等" if count > SHOWN else "")
+    return f"{count} 个{text}：{listed}"
+
+
+def permit_catalogue_warnings(edition):
+    """Chinese warnings for `edition`: items without 设定和实施依据, handling items without materials,
+    承诺办结时限 above 法定办结时限, empty 办理地点."""
+    items = PermitItem.objects.filter(edition=edition)
+    handlings = HandlingItem.objects.filter(edition=edition)
+    found = [
+        _message("事项没有填写设定和实施依据", items.filter(Q(legal_basis="") | Q(legal_basis__isnull=True))),
+        _message("业务办理项没有申请材料", handlings.filter(
+            ~Exists(Material.objects.filter(handling_item=OuterRef("pk"))))),
+        _message("业务办理项的承诺办结时限超过法定办结时限", handlings.filter(
+            promised_days__isnull=False, statutory_days__isnull=False, promised_days__gt=F("statutory_days"))),
+        _message("业务办理项没有填写办理地点", handlings.filter(place="")),
+    ]
+    return [m for m in found if m]

@@ -15,6 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from permits.models import EDITABLE_STATUSES, Department, EditionStatus
 from permits.kernel.access.roles import can_publish, can_submit
 from permits.kernel.access.scope import scope_queryset, user_departments
+from permits.kernel.lifecycle import edition_touch
+from permits.kernel.models.editions import Edition, EditionChild
 
 
 def _status_field(model):
@@ -133,7 +135,33 @@ class ScopedAdmin(SimpleHistoryAdmin):
         lookup = self.get_status_lookup()
         if lookup and queryset.exclude(**{f"{lookup}__in": EDITABLE_STATUSES}).exists():
             raise PermissionDenied(_("所选记录中有不属于草稿的，不能删除。"))
+        editions = {e.pk: e for e in (self._edition_of(obj) for obj in queryset) if e is not None}
         super().delete_queryset(request, queryset)
+        for edition in editions.values():
+            edition_touch(edition, request.user)
+
+    # ---- four eyes: every admin write into a draft records its author on the edition ----
+    @staticmethod
+    def _edition_of(obj):
+        if isinstance(obj, Edition):
+            return obj
+        return obj.get_edition() if isinstance(obj, EditionChild) else None
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(obj, Edition) and obj.is_editable:
+            obj.last_edited_by = request.user
+        super().save_model(request, obj, form, change)
+        edition_touch(self._edition_of(obj), request.user)
+
+    def delete_model(self, request, obj):
+        edition = self._edition_of(obj)
+        super().delete_model(request, obj)
+        edition_touch(edition, request.user)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            edition_touch(self._edition_of(form.instance), request.user)
 
     # ---- role-limited actions: @admin.action(permissions=["submit"|"publish"|"send_back"]) ----
     def has_submit_permission(self, request):

@@ -13,6 +13,8 @@ from django.db import transaction
 
 from permits.models import AuditEvent, Department, ImportLog
 from permits.kernel.access.audit import audit_record
+from permits.kernel.lifecycle import edition_touch
+from permits.kernel.models.editions import Edition
 
 from permits.kernel.exporting import unescape_formula
 from permits.kernel.importing.cells import CLEAR, is_clear_marker
@@ -300,6 +302,8 @@ class SpreadsheetImporter:
             result=ImportLog.Result.DRY_RUN if dry_run else ImportLog.Result.SUCCESS, **log,
         )
         if not dry_run:
+            if isinstance(target, Edition):
+                edition_touch(target, user)
             audit_record(AuditEvent.Action.IMPORT, target if hasattr(target, "_meta") else None, user, {
                 "catalogue": self.catalogue, "file_name": filename[:300], "rows": summary.rows,
                 "created": summary.created, "updated": summary.updated,

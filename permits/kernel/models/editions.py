@@ -85,6 +85,11 @@ class Edition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    # Who last wrote into the draft (admin, import, copy, command): four eyes forbids them to publish it.
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("最后修改人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

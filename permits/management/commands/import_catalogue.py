@@ -1,6 +1,7 @@
-"""python manage.py import_catalogue FILE (--edition ID | --new-edition TITLE) [--dry-run]"""
+"""python manage.py import_catalogue FILE (--edition ID | --new-edition TITLE) [--dry-run] [--user USERNAME]"""
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from permits.kernel.importing.errors import ImportFailed
@@ -16,10 +17,18 @@ class Command(BaseCommand):
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--edition", type=int, help="导入到这个草稿清单（编号）")
         target.add_argument("--new-edition", metavar="TITLE", help="新建一个市本级草稿清单并导入")
+        parser.add_argument("--user", help="以此账号的身份导入：部门编辑只能导入本部门的事项，导入记在此账号名下")
         parser.add_argument("--dry-run", action="store_true",
                             help="只检查并逐行显示将要新增、修改（原值 → 新值）和清空的内容，不写入")
 
-    def handle(self, *args, file, edition=None, new_edition=None, dry_run=False, **options):
+    def handle(self, *args, file, edition=None, new_edition=None, dry_run=False, user=None, **options):
+        account = None
+        if user is not None:
+            account = get_user_model().objects.filter(username=user).first()
+            if account is None or not account.is_active or not account.is_staff:
+                raise CommandError(f"账号“{user}”不存在、已停用或不是工作人员。")
+            if not account.has_perm("permits.change_permititem"):
+                raise CommandError(f"账号“{user}”没有导入行政许可事项的权限。")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
@@ -30,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError(f"编号为 {edition} 的清单不存在。")
         try:
             summary = catalogue_import(
-                path.read_bytes(), path.name, edition=target, new_edition_title=new_edition, dry_run=dry_run,
+                path.read_bytes(), path.name, edition=target, new_edition_title=new_edition, dry_run=dry_run, user=account,
             )
         except ImportFailed as failure:
             for problem in failure.problems:

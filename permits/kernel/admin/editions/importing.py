@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -126,25 +126,14 @@ class EditionImportMixin:
 
     # ---- urls and pages ----
     def get_urls(self):
-        info = f"{self.opts.app_label}_{self.opts.model_name}"
-        wrap = self.admin_site.admin_view
-        return [
-            path("import/", wrap(self.import_view), name=f"{info}_import"),
-            path("<int:pk>/import/", wrap(self.import_view), name=f"{info}_import"),
-            path("<int:pk>/export.<str:fmt>", wrap(self.export_view), name=f"{info}_export"),
-            path("import-template.xlsx", wrap(self.template_view), {"fmt": "xlsx"}, name=f"{info}_template"),
-            path("import-template.<str:fmt>", wrap(self.template_view), name=f"{info}_template"),
-            *super().get_urls(),
-        ]
-
-    def _url(self, name, *args):
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=args)
-
-    def _edition(self, request, pk):
-        edition = self.get_queryset(request).filter(pk=pk).first() if pk < 2**63 else None
-        if edition is None or not self.has_view_permission(request, edition):
-            raise Http404(_("没有找到该记录。"))
-        return edition
+        # edition_paths: EditionAdminMixin, always combined with this one (EditionAdmin).
+        return [*self.edition_paths(
+            ("import/", self.import_view, "import"),
+            ("<int:pk>/import/", self.import_view, "import"),
+            ("<int:pk>/export.<str:fmt>", self.export_view, "export"),
+            ("import-template.xlsx", self.template_view, "template", {"fmt": "xlsx"}),
+            ("import-template.<str:fmt>", self.template_view, "template"),
+        ), *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
