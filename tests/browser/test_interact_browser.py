@@ -1,7 +1,7 @@
 """The message form on a 390 px phone, with JavaScript and without."""
 import pytest
 
-from tests.browser.test_portal_browser import CHROMIUM, browser  # noqa: F401 - the shared chromium fixture
+from tests.browser.conftest import CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,7 +33,7 @@ def test_message_form_on_a_phone(browser, live_server, site, javascript):
     try:
         code = site["guide"].code
         page.goto(f"{live_server.url}/interact/new/?kind=unresolved&service={code}")
-        assert page.locator("input[name=kind][value=unresolved]").is_checked()
+        assert page.locator("input[type=radio][name=kind][value=unresolved]").is_checked()
         assert "12345" in page.inner_text(".interact-hotline")
         # Nothing wider than the phone's screen; the honeypot is out of sight.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
