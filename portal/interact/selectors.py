@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from permits.catalogue import rules
+from permits.kernel.chinese import percent_text
 from permits.kernel.params import param_int
 from permits.models import Department, HandlingItem, OneThing, PermitItem
 from permits.catalogue.selectors.catalogue import published_permit_catalogue
@@ -109,7 +111,7 @@ def satisfaction(service_code):
         cache.set(key, found, 24 * 60 * 60)
     total, good = found
     rate = good / total if total >= SATISFACTION_MIN_RATINGS else None
-    return {"count": total, "rate": rate, "percent": "" if rate is None else f"{rate * 100:.1f}%"}
+    return {"count": total, "rate": rate, "percent": percent_text(rate)}
 
 
 def find_service(code):
@@ -126,6 +128,9 @@ def find_service(code):
             return None
         departments = list(bundle.departments.all())
         return code, bundle.name, departments[0] if departments else None
+    # Only well-formed codes reach the database (NUL bytes and the like are simply "no such service").
+    if not (rules.is_handling_code(code) or rules.is_item_code(code)):
+        return None
     edition = published_permit_catalogue()
     if edition is None:
         return None
