@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security.middleware.PermissionsPolicyMiddleware",
+    # A NUL byte in the path or query string: 400 before any view (PostgreSQL would refuse the text).
+    "portal.security.middleware.NulCharacterMiddleware",
     "csp.middleware.CSPMiddleware",
     # Must come after CSPMiddleware: it relaxes the policy of /admin/ responses only.
     "portal.security.middleware.AdminCSPMiddleware",

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from .errors import database_unavailable
+from .errors import bad_request, database_unavailable
 
 DB_ERRORS = (OperationalError, InterfaceError)
 
@@ -131,3 +131,17 @@ def password_expired(user):
     # Never changed since the account was made (create_user sets no change time): count from then.
     changed = getattr(profile, "password_changed_at", None) or user.date_joined
     return (timezone.now() - changed).days >= settings.PORTAL_PASSWORD_MAX_AGE_DAYS
+
+
+class NulCharacterMiddleware:
+    """A NUL byte in the path or the query string is never meaningful: a 400 page in Chinese before any
+    view runs (PostgreSQL refuses such text, which would otherwise surface as a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                          for key, values in request.GET.lists()):
+            return bad_request(request)
+        return self.get_response(request)

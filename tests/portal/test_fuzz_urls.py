@@ -152,3 +152,18 @@ class AdminFilterFuzzTests(TestCase):
             query = {name: values[i % len(values)] for i, name in enumerate(params)}
             assert_safe(self.client.get(url, query), url)
             assert_safe(self.client.get(url, {"q": values[0]}), url)
+
+
+class NulCharacterTests(TestCase):
+    def test_a_nul_byte_in_the_query_or_path_is_a_400(self):
+        client = Client()
+        cases = [  # (url, query) → 400, written from the rule
+            ("/permits/", {"q": "食品\x00"}), ("/interact/rate/", {"service": "\x00"}),
+            ("/intermediaries/", {"de\x00pt": "1"}), ("/permits/%00/", {}),
+        ]
+        for url, query in cases:
+            with self.subTest(url=url, query=query):
+                response = client.get(url, query)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn("请求", response.content.decode())
+        self.assertEqual(client.get("/permits/", {"q": "食品"}).status_code, 200)
