@@ -4,6 +4,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import QueryDict
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -134,14 +135,20 @@ def password_expired(user):
 
 
 class NulCharacterMiddleware:
-    """A NUL byte in the path or the query string is never meaningful: a 400 page in Chinese before any
-    view runs (PostgreSQL refuses such text, which would otherwise surface as a 500)."""
+    """NUL bytes are never meaningful in a URL: dropped from query-string values (a search for
+    "\x00环境" is a search for "环境"), and a 400 page in Chinese when the path holds one. PostgreSQL
+    refuses such text, which would otherwise surface as a 500 wherever a parameter reaches a query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
-                                          for key, values in request.GET.lists()):
+        if "\x00" in request.path:
             return bad_request(request)
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
         return self.get_response(request)
