@@ -72,7 +72,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security.middleware.PermissionsPolicyMiddleware",
-    # A NUL byte in the path or query string: 400 before any view (PostgreSQL would refuse the text).
+    # NUL bytes: dropped from query strings, a 404 in a path, before any view (PostgreSQL refuses such text).
     "portal.security.middleware.NulCharacterMiddleware",
     "csp.middleware.CSPMiddleware",
     # Must come after CSPMiddleware: it relaxes the policy of /admin/ responses only.

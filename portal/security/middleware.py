@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from .errors import bad_request, database_unavailable
+from .errors import database_unavailable, page_not_found
 
 DB_ERRORS = (OperationalError, InterfaceError)
 
@@ -136,7 +136,7 @@ def password_expired(user):
 
 class NulCharacterMiddleware:
     """NUL bytes are never meaningful in a URL: dropped from query-string values (a search for
-    "\x00环境" is a search for "环境"), and a 400 page in Chinese when the path holds one. PostgreSQL
+    "\x00环境" is a search for "环境"), and the Chinese 404 page when the path holds one. PostgreSQL
     refuses such text, which would otherwise surface as a 500 wherever a parameter reaches a query."""
 
     def __init__(self, get_response):
@@ -144,7 +144,7 @@ class NulCharacterMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path:
-            return bad_request(request)
+            return page_not_found(request)  # no page has such an address
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
             cleaned = QueryDict(mutable=True)
             for key, values in request.GET.lists():
