@@ -86,7 +86,8 @@ def test_every_public_route_is_fuzzed():
     assert sorted(set(public_routes())) == sorted(PUBLIC_ROUTES)
 
 
-FUZZ = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: CI tries the same examples every run, so a pass cannot turn red by chance.
+FUZZ = settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 class PublicFuzzTests(TestCase):
@@ -130,7 +131,7 @@ def admin_filter_params(model_admin):
     return names
 
 
-ADMIN_FUZZ = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ADMIN_FUZZ = settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 class AdminFilterFuzzTests(TestCase):
