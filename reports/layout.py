@@ -32,7 +32,7 @@ FAMILY_CSS = {BODY_FONT: "FandolFang", TITLE_FONT: "FandolSong", HEI_FONT: HEI_F
 # GB/T 15834 and common practice: these never open a line (closing marks) or close one (opening marks).
 NO_LINE_START = frozenset("。，、；：？！）」』》〉】〕〗’”…—～·%‰.,;:?!)]}")
 NO_LINE_END = frozenset("（「『《〈【〔〖‘“([{")
-# Runs of these (numbers like 1017 or 77%, Latin words) are not split across lines.
+# Runs of these (numbers like 2024 or 77%, Latin words) are not split across lines.
 UNBREAKABLE = frozenset("0123456789.%ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+-/")
 
 
