@@ -9,6 +9,7 @@ Two layers in the folder:
 Accounts, sessions and the audit trail are not part of it: they come back with pg_dump (docs/operations.md).
 """
 import json
+import re
 from pathlib import Path
 
 from django.apps import apps
@@ -54,12 +55,19 @@ def _user_fields(model):
             if f.is_relation and f.related_model is apps.get_model(settings.AUTH_USER_MODEL)]
 
 
+_WHOLE_SECOND = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.000(Z|[+-]\d\d:\d\d)$")
+
+
 def _dump(model):
     queryset = model._base_manager.order_by("pk")
     records = json.loads(serializers.serialize("json", queryset))
     user_fields = {f.removesuffix("_id") for f in _user_fields(model)}
     personal = PERSONAL_FIELDS.get(model._meta.label_lower, {})
     for record in records:
+        # Django writes milliseconds only when microseconds are set: "…06.000Z" (under 1 ms) reads back
+        # as whole seconds and would export as "…06Z"; one spelling keeps export → import → export identical.
+        record["fields"] = {name: _WHOLE_SECOND.sub(r"\1\2", value) if isinstance(value, str) else value
+                            for name, value in record["fields"].items()}
         for name in user_fields:
             # Accounts are not in the export: who did it is in the audit trail.
             if name in record["fields"]:
